@@ -1,0 +1,14 @@
+/** The provider registry: one line per provider type. */
+import { openai, openaiCompatible } from './openai/index.js';
+import type { ProviderAdapter } from './types.js';
+
+const adapters: ProviderAdapter[] = [
+  openai,
+  openaiCompatible,
+];
+
+export const registry: ReadonlyMap<string, ProviderAdapter> = new Map(adapters.map((a) => [a.type, a]));
+
+export function getAdapter(type: string): ProviderAdapter | undefined {
+  return registry.get(type);
+}

@@ -1,0 +1,129 @@
+import { GatewayError } from '../../schema/errors.js';
+import { SseDecoder } from '../shared/sse.js';
+import { synthesizeToolCallId } from '../shared/ids.js';
+import type { AdapterContext, Emit, StreamParser } from '../types.js';
+import { mapFinishReason } from './finish-reason.js';
+import { mapUsage } from './usage.js';
+
+interface ToolCallDelta {
+  index?: number;
+  id?: string | null;
+  function?: { name?: string | null; arguments?: string | Record<string, unknown> | null };
+}
+
+interface PendingCall {
+  key: number;
+  id: string | undefined;
+  name: string | undefined;
+  started: boolean;
+  buffered: string;
+}
+
+/**
+ * OpenAI Chat Completions SSE → canonical events. Tolerant of the quirks of OpenAI-compatible
+ * servers (spec §8): a missing `index`, an index reused for a new id, arguments before the name,
+ * a missing id, arguments sent as an object, a whole call in one delta.
+ */
+export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
+  const byIndex = new Map<number, PendingCall>();
+  let nextKey = 0;
+  let last: PendingCall | undefined;
+  let sentMeta = false;
+
+  const start = (c: PendingCall) => {
+    c.started = true;
+    emit({ type: 'tool_call_start', index: c.key, id: c.id || synthesizeToolCallId(ctx.generationId, c.key), name: c.name ?? '' });
+    if (c.buffered !== '') {
+      emit({ type: 'tool_call_delta', index: c.key, arguments: c.buffered });
+      c.buffered = '';
+    }
+  };
+
+  const onToolDelta = (tc: ToolCallDelta) => {
+    const idx = typeof tc.index === 'number' ? tc.index : tc.id ? -1 - nextKey : last !== undefined ? undefined : 0;
+    let call = idx === undefined ? last : byIndex.get(idx);
+    if (call !== undefined && tc.id && call.id && tc.id !== call.id) call = undefined; // index reused by a new call
+    if (call === undefined) {
+      call = { key: nextKey++, id: tc.id || undefined, name: undefined, started: false, buffered: '' };
+      byIndex.set(idx ?? call.key, call);
+    }
+    last = call;
+    if (!call.id && tc.id) call.id = tc.id;
+    const name = tc.function?.name;
+    if (name && !call.started) call.name = (call.name ?? '') + name;
+    const raw = tc.function?.arguments;
+    const args = raw == null ? '' : typeof raw === 'string' ? raw : JSON.stringify(raw);
+    if (!call.started && call.name !== undefined) start(call);
+    if (args === '') return;
+    if (call.started) emit({ type: 'tool_call_delta', index: call.key, arguments: args });
+    else call.buffered += args;
+  };
+
+  const flushUnstarted = () => {
+    for (const c of byIndex.values()) if (!c.started) start(c);
+  };
+
+  const decoder = new SseDecoder(({ data }) => {
+    if (data === '[DONE]') return;
+    let chunk: Record<string, any>;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      emit({ type: 'error', error: garbage(ctx, data) });
+      return;
+    }
+    if (chunk === null || typeof chunk !== 'object') {
+      emit({ type: 'error', error: garbage(ctx, data) });
+      return;
+    }
+    if (chunk.error !== undefined) {
+      const e = chunk.error;
+      emit({
+        type: 'error',
+        error: new GatewayError(typeof e?.code === 'number' && e.code >= 400 ? e.code : 502, `[${ctx.provider.name}] ${e?.message ?? 'stream error'}`, {
+          metadata: { provider_name: ctx.provider.name, raw: data },
+        }),
+      });
+      return;
+    }
+    if (!sentMeta && typeof chunk.id === 'string') {
+      sentMeta = true;
+      emit({ type: 'meta', upstreamId: chunk.id });
+    }
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (choice !== undefined && (choice.index ?? 0) === 0) {
+      const d = choice.delta;
+      if (d != null) {
+        const reasoning = d.reasoning ?? d.reasoning_content;
+        if (typeof reasoning === 'string' && reasoning !== '') {
+          emit({ type: 'reasoning', text: reasoning, detail: { type: 'reasoning.text', text: reasoning, format: 'unknown', index: 0 } });
+        }
+        if (typeof d.content === 'string' && d.content !== '') emit({ type: 'text', text: d.content });
+        if (typeof d.refusal === 'string' && d.refusal !== '') emit({ type: 'refusal', text: d.refusal });
+        if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) onToolDelta(tc);
+      }
+      if (choice.finish_reason != null) {
+        flushUnstarted();
+        emit({ type: 'finish', reason: mapFinishReason(choice.finish_reason), native: choice.finish_reason });
+      }
+    }
+    if (chunk.usage != null) {
+      const usage = mapUsage(chunk.usage);
+      if (usage !== undefined) emit({ type: 'usage', usage });
+    }
+  });
+
+  return {
+    push: (bytes) => decoder.push(bytes),
+    end: () => {
+      decoder.end();
+      flushUnstarted();
+    },
+  };
+}
+
+function garbage(ctx: AdapterContext, data: string): GatewayError {
+  return new GatewayError(502, `[${ctx.provider.name}] upstream sent an invalid stream chunk`, {
+    metadata: { provider_name: ctx.provider.name, raw: data.slice(0, 2000), error_type: 'provider_unavailable' },
+  });
+}
