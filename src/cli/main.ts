@@ -5,6 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load.js';
+import pino from 'pino';
+import { buildExtensions } from '../features.js';
 import { createGateway } from '../server/app.js';
 
 type Command = (argv: string[]) => Promise<number | void>;
@@ -35,7 +37,9 @@ export async function serve(argv: string[]): Promise<number | void> {
     throw e;
   }
   const { config, warnings } = loaded;
-  const gateway = createGateway(config);
+  const logger = pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'info' });
+  const extensions = await buildExtensions(config, { logger });
+  const gateway = createGateway(config, { logger, extensions });
   for (const w of warnings) gateway.logger.warn(`config ${config.source}: ${w}`);
   const port = values.port !== undefined ? Number(values.port) : config.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {

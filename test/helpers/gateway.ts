@@ -1,6 +1,7 @@
 /** Starts a real gateway on 127.0.0.1:0 from a config document, for end-to-end tests. */
 import pino from 'pino';
 import { parseConfig } from '../../src/config/load.js';
+import { buildExtensions } from '../../src/features.js';
 import { createGateway, type Gateway, type GatewayExtensions } from '../../src/server/app.js';
 
 export interface TestGateway {
@@ -11,9 +12,14 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the gateway with every feature of src/features.ts active, as `switchyard serve` would.
+ * `extensions` replaces that (pass {} for the bare core).
+ */
 export async function startGateway(doc: Record<string, unknown>, extensions?: GatewayExtensions): Promise<TestGateway> {
   const { config } = parseConfig(doc, 'test-config', {});
-  const gateway = createGateway(config, { logger: pino({ level: 'silent' }), extensions });
+  const logger = pino({ level: 'silent' });
+  const gateway = createGateway(config, { logger, extensions: extensions ?? (await buildExtensions(config, { logger })) });
   const url = await gateway.listen(0, '127.0.0.1');
   return { gateway, url, baseURL: `${url}/api/v1`, close: () => gateway.close() };
 }
