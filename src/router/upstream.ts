@@ -13,10 +13,35 @@ export interface UpstreamResponse {
   body: Dispatcher.ResponseData['body'];
 }
 
+export interface SendOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  providerName: string;
+}
+
+/** Serves the URLs of one non-network scheme (`replay:`) in-process; registered by the provider that needs it. */
+export type UpstreamTransport = (req: UpstreamRequest, opts: SendOptions) => Promise<UpstreamResponse>;
+
+const transports = new Map<string, UpstreamTransport>();
+
+/** `protocol` as URL spells it, with the colon: `replay:`. */
+export function registerUpstreamTransport(protocol: string, transport: UpstreamTransport): void {
+  transports.set(protocol, transport);
+}
+
+/** Opt-in observers of the upstream HTTP layer (recording). None by default. */
+export interface UpstreamHooks {
+  /** Sees each exchange once the response headers arrived; may return the response with a teed body. */
+  onResponse?(req: UpstreamRequest, res: UpstreamResponse, providerName: string): UpstreamResponse;
+}
+
 export class UpstreamClient {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly poolOptions: Pool.Options = {}) {}
+  constructor(
+    private readonly poolOptions: Pool.Options = {},
+    private readonly hooks: UpstreamHooks = {},
+  ) {}
 
   private pool(origin: string): Pool {
     let p = this.pools.get(origin);
@@ -27,9 +52,16 @@ export class UpstreamClient {
     return p;
   }
 
-  async send(req: UpstreamRequest, opts: { signal: AbortSignal; timeoutMs: number; providerName: string }): Promise<UpstreamResponse> {
+  async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
+    const res = await this.exchange(req, opts);
+    return this.hooks.onResponse === undefined ? res : this.hooks.onResponse(req, res, opts.providerName);
+  }
+
+  private async exchange(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
     const url = new URL(req.url);
     try {
+      const transport = transports.get(url.protocol);
+      if (transport !== undefined) return await transport(req, opts);
       const res = await this.pool(url.origin).request({
         method: req.method,
         path: url.pathname + url.search,
