@@ -37,7 +37,8 @@ export async function serve(argv: string[]): Promise<number | void> {
     throw e;
   }
   const { config, warnings } = loaded;
-  const logger = pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'info' });
+  // logs go to stderr: stdout carries only the `listening on` line
+  const logger = pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const extensions = await buildExtensions(config, { logger });
   const gateway = createGateway(config, { logger, extensions });
   for (const w of warnings) gateway.logger.warn(`config ${config.source}: ${w}`);
