@@ -62,7 +62,8 @@ export function storageConfig(config: Config): StorageConfig {
   const raw = config.raw.storage;
   const s = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const url = typeof s.url === 'string' && s.url !== '' ? s.url : undefined;
-  const driver = typeof s.driver === 'string' && s.driver !== '' ? s.driver : url !== undefined && /^postgres(ql)?:/.test(url) ? 'postgres' : 'sqlite';
+  const named = typeof s.driver === 'string' && s.driver !== '' ? s.driver : typeof s.type === 'string' && s.type !== '' ? s.type : undefined; // `type` is an alias
+  const driver = named ?? (url !== undefined && /^postgres(ql)?:/.test(url) ? 'postgres' : 'sqlite');
   return { driver, path: typeof s.path === 'string' && s.path !== '' ? s.path : DEFAULT_DB_PATH, url, raw: s };
 }
 
@@ -71,6 +72,7 @@ export type DbOpener = (storage: StorageConfig) => Promise<Db>;
 /** Store drivers by `storage.driver`. One line per driver. */
 export const DRIVERS: Record<string, DbOpener> = {
   sqlite: async (s) => (await import('./sqlite.js')).openSqlite(s.path),
+  postgres: async (s) => (await import('./postgres.js')).openPostgresStorage(s),
 };
 
 const shared = new WeakMap<Config, { db: Promise<Db>; refs: number }>();
