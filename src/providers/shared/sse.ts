@@ -52,7 +52,6 @@ export class SseDecoder {
       start = i + 1;
     }
     if (start < n) this.pending = buf.subarray(start).slice();
-    else if (start === n && this.skipLf === false) this.pending = undefined;
   }
 
   /** Flush at end of stream: a final event without its blank line still counts. */

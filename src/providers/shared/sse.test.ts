@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { LineDecoder, SseDecoder, type SseEvent } from './sse.js';
+
+const enc = new TextEncoder();
+
+function decodeAll(text: string, cuts: number[]): SseEvent[] {
+  const out: SseEvent[] = [];
+  const d = new SseDecoder((e) => out.push(e));
+  const bytes = enc.encode(text);
+  let prev = 0;
+  for (const c of [...cuts, bytes.length]) {
+    d.push(bytes.subarray(prev, c));
+    prev = c;
+  }
+  d.end();
+  return out;
+}
+
+const STREAM = ': comment\n\nevent: message_start\ndata: {"a":"héllo ✓ 日本"}\n\ndata: line1\ndata: line2\n\ndata:nospace\n\ndata: [DONE]\n\n';
+const EXPECTED: SseEvent[] = [
+  { event: 'message_start', data: '{"a":"héllo ✓ 日本"}' },
+  { event: undefined, data: 'line1\nline2' },
+  { event: undefined, data: 'nospace' },
+  { event: undefined, data: '[DONE]' },
+];
+
+describe('SseDecoder', () => {
+  test('whole stream in one chunk', () => assert.deepEqual(decodeAll(STREAM, []), EXPECTED));
+
+  test('every possible single cut point, including inside UTF-8 characters and "data:"', () => {
+    const n = enc.encode(STREAM).length;
+    for (let i = 1; i < n; i++) assert.deepEqual(decodeAll(STREAM, [i]), EXPECTED, `cut at ${i}`);
+  });
+
+  test('byte by byte', () => {
+    const n = enc.encode(STREAM).length;
+    assert.deepEqual(decodeAll(STREAM, Array.from({ length: n - 1 }, (_, i) => i + 1)), EXPECTED);
+  });
+
+  test('CRLF and lone CR line endings, CRLF split across chunks', () => {
+    const crlf = STREAM.replace(/\n/g, '\r\n');
+    const n = enc.encode(crlf).length;
+    for (let i = 1; i < n; i++) assert.deepEqual(decodeAll(crlf, [i]), EXPECTED, `crlf cut at ${i}`);
+    assert.deepEqual(decodeAll(STREAM.replace(/\n/g, '\r'), []), EXPECTED);
+  });
+
+  test('a final event without its blank line is flushed at end', () => {
+    assert.deepEqual(decodeAll('data: tail', [3]), [{ event: undefined, data: 'tail' }]);
+  });
+});
+
+describe('LineDecoder', () => {
+  test('NDJSON split anywhere, CRLF tolerated, trailing line flushed', () => {
+    const text = '{"a":1}\r\n{"b":"ü"}\n\n{"c":3}';
+    const bytes = enc.encode(text);
+    for (let i = 1; i < bytes.length; i++) {
+      const lines: string[] = [];
+      const d = new LineDecoder((l) => lines.push(l));
+      d.push(bytes.subarray(0, i));
+      d.push(bytes.subarray(i));
+      d.end();
+      assert.deepEqual(lines, ['{"a":1}', '{"b":"ü"}', '{"c":3}'], `cut at ${i}`);
+    }
+  });
+});
