@@ -1,10 +1,12 @@
 /** The provider registry: one line per provider type. */
 import { openai, openaiCompatible } from './openai/index.js';
+import { createReplayAdapter } from './replay/index.js';
 import type { ProviderAdapter } from './types.js';
 
 const adapters: ProviderAdapter[] = [
   openai,
   openaiCompatible,
+  createReplayAdapter(() => registry),
 ];
 
 export const registry: ReadonlyMap<string, ProviderAdapter> = new Map(adapters.map((a) => [a.type, a]));

@@ -9,6 +9,7 @@ import type { Config } from '../config/types.js';
 import { Catalog } from '../router/catalog.js';
 import { Router, type CandidatePlanner } from '../router/execute.js';
 import { UpstreamClient } from '../router/upstream.js';
+import { recordingHooks } from '../providers/replay/record.js';
 import { GatewayError } from '../schema/errors.js';
 import { Authenticator, isLoopback, type KeyResolver, type Principal } from './auth.js';
 import { handleChat, type ChatHooks } from './chat.js';
@@ -70,7 +71,7 @@ export class Gateway {
     this.logger = opts.logger ?? pino({ level: process.env.SWITCHYARD_LOG_LEVEL ?? 'info' });
     this.ext = opts.extensions ?? {};
     this.catalog = new Catalog(config);
-    this.upstream = new UpstreamClient();
+    this.upstream = new UpstreamClient({}, recordingHooks(config));
     this.router = new Router(this.catalog, this.upstream, this.ext.planner);
     this.auth = new Authenticator({
       masterKey: config.master_key,
