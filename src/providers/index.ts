@@ -1,11 +1,13 @@
 /** The provider registry: one line per provider type. */
 import { openai, openaiCompatible } from './openai/index.js';
+import { ollama } from './ollama/index.js';
 import { createReplayAdapter } from './replay/index.js';
 import type { ProviderAdapter } from './types.js';
 
 const adapters: ProviderAdapter[] = [
   openai,
   openaiCompatible,
+  ollama,
   createReplayAdapter(() => registry),
 ];
 
