@@ -1,8 +1,13 @@
 /**
- * The attempt loop: model → candidate endpoints → try each until one answers. A failure before
- * the first byte reaches the client (connect error, timeout, 408/429/5xx, reset, an error event
- * before any content) moves on to the next endpoint or model; a 4xx request error does not;
- * after streaming began there is no silent switch: the client gets the error chunk.
+ * The attempt loop: model → planner (router/planner.ts) → try each endpoint until one answers.
+ * A failure before the first byte reaches the client (connect error, timeout, 408/429/5xx, reset,
+ * an error event before any content) moves on to the next endpoint, then the next model of
+ * `models`; a 4xx request error does not; after streaming began there is no silent switch: the
+ * client gets the error chunk. Endpoints that answered with a short retry-after (at most
+ * `routing.max_retry_wait_ms`) are tried again once it has passed, in up to
+ * `routing.max_retry_rounds` rounds, while the total deadline
+ * (`routing.deadline_ms` since arrival) allows. Each attempt's outcome goes to the plan's
+ * `report` (endpoint health).
  */
 import type { CanonicalRequest } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
@@ -10,6 +15,10 @@ import type { ChatResponse } from '../schema/types.js';
 import type { AdapterContext } from '../providers/types.js';
 import { renderResponse, StreamRenderer, type ResponseMeta } from '../server/render.js';
 import type { Candidate, Catalog } from './catalog.js';
+import type { AttemptOutcome } from './health.js';
+import { MemoryHealth } from './health.js';
+import { routingOptions, type RoutingOptions } from './options.js';
+import { createPlanner } from './planner.js';
 import { unsupportedParameters, withoutParameters } from './restrict.js';
 import { transportError, type UpstreamClient } from './upstream.js';
 
@@ -20,6 +29,10 @@ export interface Attempt {
   status: number | null;
   error?: string;
   latencyMs: number;
+  /** When the attempt began (ms since epoch). */
+  startedAt?: number;
+  /** The upstream's retry-after, when it sent one. */
+  retryAfterMs?: number;
 }
 
 /** Where a stream's frames go. `committed` is true once headers (or a keep-alive comment) went out. */
@@ -32,10 +45,14 @@ export interface ChatResult {
   attempts: Attempt[];
   /** The endpoint that served (or the last one tried). */
   served?: Candidate;
+  /** The model id that served (after `models` fallback), or the last one tried. */
+  servedModel?: string;
   /** Non-streaming: the response to send. */
   response?: ChatResponse;
   /** Streaming: the renderer, with finish reason, usage and error of what was sent. */
   stream?: StreamRenderer;
+  /** The upstream's own response id. */
+  upstreamId?: string;
   /** The time the first byte of content was produced (ms since epoch). */
   firstTokenAt?: number;
   cancelled: boolean;
@@ -46,11 +63,25 @@ export interface ChatOptions {
   signal: AbortSignal;
   /** Present for streaming requests. */
   sink?: StreamSink;
+  /** When the request arrived (the deadline counts from here); default now. */
+  startedAt?: number;
+}
+
+/** The endpoints to try for one model, in order, and why the others were left out. */
+export interface Plan {
+  candidates: Candidate[];
+  /** Human-readable reasons, one per excluded endpoint. */
+  excluded: string[];
+  /** `availability.excluded_by` codes of the exclusions. */
+  excludedBy?: string[];
+  /** Told the outcome of each attempt (health tracking). */
+  report?(candidate: Candidate, outcome: AttemptOutcome): void;
 }
 
 /** Orders and filters the endpoints of one model for one request (routing preferences plug in here). */
-export type CandidatePlanner = (req: CanonicalRequest, candidates: readonly Candidate[]) => { candidates: Candidate[]; excluded: string[] };
+export type CandidatePlanner = (req: CanonicalRequest, candidates: readonly Candidate[], ctx?: { modelId: string }) => Plan | Promise<Plan>;
 
+/** The plain planner: config order, require_parameters only. */
 export const configOrderPlanner: CandidatePlanner = (req, candidates) => {
   const requireAll = req.body.provider?.require_parameters === true;
   const excluded: string[] = [];
@@ -60,15 +91,37 @@ export const configOrderPlanner: CandidatePlanner = (req, candidates) => {
     if (requireAll && missing.length > 0) excluded.push(`${c.provider.name} (${c.endpoint.model}) lacks ${missing.join(', ')}`);
     else kept.push(c);
   }
-  return { candidates: kept, excluded };
+  return { candidates: kept, excluded, excludedBy: excluded.length > 0 ? ['require_parameters'] : [] };
 };
 
+/** May another endpoint succeed where this one failed? Upstream credential errors are the endpoint's, not the request's. */
+function canMoveOn(err: GatewayError): boolean {
+  const upstream = err.metadata?.upstream_status;
+  return err.retryable || upstream === 401 || upstream === 403;
+}
+
+interface Pending {
+  modelId: string;
+  cand: Candidate;
+  plan: Plan;
+  /** Not before (ms since epoch). */
+  at: number;
+}
+
 export class Router {
+  readonly options: RoutingOptions;
+  private readonly planner: CandidatePlanner;
+
+  /** Without a planner: the routing planner (preferences, load balancing, breaker) over in-process health. */
   constructor(
     readonly catalog: Catalog,
     readonly upstream: UpstreamClient,
-    private readonly planner: CandidatePlanner = configOrderPlanner,
-  ) {}
+    planner?: CandidatePlanner,
+    options?: RoutingOptions,
+  ) {
+    this.options = options ?? routingOptions(catalog.config.raw.routing);
+    this.planner = planner ?? createPlanner({ health: new MemoryHealth(this.options.health) });
+  }
 
   /** The model ids to try, in order: `model`, then `models` (deduplicated). */
   modelsFor(req: CanonicalRequest): string[] {
@@ -84,50 +137,82 @@ export class Router {
     const known = ids.map((id) => ({ id, model: this.catalog.model(id) })).filter((x) => x.model !== undefined);
     if (known.length === 0) {
       throw new GatewayError(404, `model "${ids[0]}" not found; GET /api/v1/models lists the models this gateway serves`, {
-        metadata: { error_type: 'not_found', availability: { code: 'model_not_found' } },
+        metadata: { error_type: 'not_found', availability: { code: 'model_not_found', requested_models: ids } },
         retryable: false,
       });
     }
-    const allowFallbacks = req.body.provider?.allow_fallbacks !== false;
+    const deadline = (opts.startedAt ?? Date.now()) + this.options.deadlineMs;
     let lastError: GatewayError | undefined;
     const excludedAll: string[] = [];
+    const excludedBy = new Set<string>();
+    const pending: Pending[] = [];
+    /** One try; returns 'done' when the request is answered (or failed for good). */
+    const tryOne = async (modelId: string, cand: Candidate, plan: Plan): Promise<'done' | 'next'> => {
+      result.served = cand;
+      result.servedModel = modelId;
+      const err = await this.attempt(modelId, cand, req, opts, result, plan);
+      if (err === undefined || result.cancelled) return 'done';
+      lastError = err;
+      if (!canMoveOn(err) || result.stream?.started) return 'done';
+      if (err.retryAfterMs !== undefined && err.retryAfterMs <= this.options.maxRetryWaitMs) pending.push({ modelId, cand, plan, at: Date.now() + err.retryAfterMs });
+      return 'next';
+    };
+    const stop = () => {
+      if (opts.signal.aborted) result.cancelled = true;
+      return result.cancelled || (lastError !== undefined && Date.now() >= deadline);
+    };
     for (const { id, model } of known) {
-      const plan = this.planner(req, this.catalog.endpointsOf(model!));
+      const plan = await this.planner(req, this.catalog.endpointsOf(model!), { modelId: id });
       excludedAll.push(...plan.excluded);
+      for (const b of plan.excludedBy ?? []) excludedBy.add(b);
       for (const cand of plan.candidates) {
-        if (opts.signal.aborted) {
+        if (stop()) return this.finish(lastError, result, opts);
+        if ((await tryOne(id, cand, plan)) === 'done') return this.finish(lastError, result, opts);
+      }
+    }
+    // endpoints that asked us to come back later, while the deadline allows
+    for (let round = 0; round < this.options.maxRetryRounds && pending.length > 0; round++) {
+      const batch = pending.splice(0).sort((a, b) => a.at - b.at);
+      for (const p of batch) {
+        if (p.at > deadline || stop()) return this.finish(lastError, result, opts);
+        if (!(await sleep(p.at - Date.now(), opts.signal))) {
           result.cancelled = true;
           return result;
         }
-        result.served = cand;
-        const err = await this.attempt(id, cand, req, opts, result);
-        if (err === undefined) return result;
-        if (result.cancelled) return result;
-        lastError = err;
-        if (!err.retryable || !allowFallbacks || result.stream?.started) return this.finalFailure(err, result, opts);
+        if ((await tryOne(p.modelId, p.cand, p.plan)) === 'done') return this.finish(lastError, result, opts);
       }
-      if (!allowFallbacks && lastError !== undefined) break;
     }
     if (lastError === undefined) {
-      throw new GatewayError(404, `no endpoint of ${known.map((k) => `"${k.id}"`).join(', ')} can serve this request: ${excludedAll.join('; ')}`, {
-        metadata: { error_type: 'not_found', availability: { code: 'constraint_filtered', excluded_by: ['require_parameters'] }, excluded: excludedAll },
+      if (result.cancelled || opts.signal.aborted) return { ...result, cancelled: true };
+      throw new GatewayError(404, `no endpoint of ${known.map((k) => `"${k.id}"`).join(', ')} can serve this request: ${excludedAll.join('; ') || 'no endpoints configured'}`, {
+        metadata: {
+          error_type: 'not_found',
+          availability: { code: 'constraint_filtered', retryable: false, requested_models: known.map((k) => k.id), excluded_by: [...excludedBy] },
+          excluded: excludedAll,
+        },
         retryable: false,
       });
     }
     return this.finalFailure(lastError, result, opts);
   }
 
+  /** The loop ended: success, cancel, or the last error. */
+  private finish(lastError: GatewayError | undefined, result: ChatResult, opts: ChatOptions): ChatResult {
+    if (result.cancelled || result.response !== undefined || result.stream !== undefined || lastError === undefined) return result;
+    return this.finalFailure(lastError, result, opts);
+  }
+
   private finalFailure(err: GatewayError, result: ChatResult, opts: ChatOptions): ChatResult {
     if (opts.sink?.committed && result.served !== undefined) {
       // headers already went out (keep-alive comments): the error can only be a chunk now
-      const r = result.stream ?? new StreamRenderer(metaFor(result.served, opts, result.served.model.id, undefined), (f) => opts.sink!.write(f));
+      const r = result.stream ?? new StreamRenderer(metaFor(result.served, opts, result.servedModel ?? result.served.model.id, undefined), (f) => opts.sink!.write(f));
       result.stream = r;
       r.fail(err);
       return result;
     }
-    if (err.metadata !== undefined && result.attempts.length > 1) {
+    if (result.attempts.length > 1) {
       throw new GatewayError(err.status, err.message, {
-        metadata: { ...err.metadata, attempts: result.attempts.map(({ provider, status, error }) => ({ provider, status, error })) },
+        metadata: { ...err.metadata, attempts: result.attempts.map(({ provider, model, status, error }) => ({ provider, model, status, error })) },
         retryable: err.retryable,
         retryAfterMs: err.retryAfterMs,
         headers: err.headers,
@@ -137,16 +222,47 @@ export class Router {
   }
 
   /** One try against one endpoint. Returns undefined on success, the error otherwise. */
-  private async attempt(modelId: string, cand: Candidate, full: CanonicalRequest, opts: ChatOptions, result: ChatResult): Promise<GatewayError | undefined> {
+  private async attempt(modelId: string, cand: Candidate, full: CanonicalRequest, opts: ChatOptions, result: ChatResult, plan: Plan): Promise<GatewayError | undefined> {
     const started = Date.now();
-    const record: Attempt = { provider: cand.provider.name, model: modelId, upstreamModel: cand.endpoint.model, status: null, latencyMs: 0 };
+    const record: Attempt = { provider: cand.provider.name, model: modelId, upstreamModel: cand.endpoint.model, status: null, latencyMs: 0, startedAt: started };
     result.attempts.push(record);
+    const firstBefore = result.firstTokenAt;
     const fail = (e: GatewayError) => {
-      record.status = e.status;
+      record.status ??= e.status;
       record.error = e.message;
-      record.latencyMs = Date.now() - started;
+      if (e.retryAfterMs !== undefined) record.retryAfterMs = e.retryAfterMs;
       return e;
     };
+    const out = await this.send(modelId, cand, full, opts, result, fail, record);
+    const ended = Date.now();
+    record.latencyMs = ended - started;
+    if (result.cancelled || opts.signal.aborted) return out;
+    const renderError = result.stream?.error;
+    if (out === undefined && renderError === undefined) {
+      const first = result.firstTokenAt !== firstBefore && result.firstTokenAt !== undefined ? result.firstTokenAt : ended;
+      const completion = result.response?.usage.completion_tokens ?? result.stream?.usage?.completionTokens;
+      const span = (opts.sink === undefined ? ended - started : ended - first) / 1000;
+      plan.report?.(cand, {
+        ok: true,
+        at: ended,
+        latencyMs: first - started,
+        throughput: completion !== undefined && completion > 0 && span > 0.001 ? completion / span : undefined,
+      });
+    } else if (renderError !== undefined || (out !== undefined && canMoveOn(out))) {
+      plan.report?.(cand, { ok: false, at: ended, retryAfterMs: (out ?? renderError)?.retryAfterMs });
+    }
+    return out;
+  }
+
+  private async send(
+    modelId: string,
+    cand: Candidate,
+    full: CanonicalRequest,
+    opts: ChatOptions,
+    result: ChatResult,
+    fail: (e: GatewayError) => GatewayError,
+    record: Attempt,
+  ): Promise<GatewayError | undefined> {
     const req = withoutParameters(full, unsupportedParameters(full, cand.endpoint.supported_parameters));
     const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId };
     let upstreamReq;
@@ -175,11 +291,9 @@ export class Router {
       return fail(cand.adapter.parseError(res.status, res.headers, text, ctx));
     }
     const meta = metaFor(cand, opts, modelId, full.reasoning?.exclude);
-    const out = opts.sink === undefined
-      ? await this.readJson(res.body, cand, ctx, meta, result, fail, opts)
-      : await this.readStream(res.body, cand, ctx, meta, result, fail, opts);
-    record.latencyMs = Date.now() - started;
-    return out;
+    return opts.sink === undefined
+      ? this.readJson(res.body, cand, ctx, meta, result, fail, opts)
+      : this.readStream(res.body, cand, ctx, meta, result, fail, opts);
   }
 
   private async readJson(
@@ -209,6 +323,7 @@ export class Router {
     try {
       const canonical = cand.adapter.parseResponse(json, ctx);
       result.response = renderResponse(canonical, meta);
+      result.upstreamId = canonical.upstreamId;
       result.firstTokenAt = Date.now();
       return undefined;
     } catch (e) {
@@ -260,6 +375,7 @@ export class Router {
       return undefined;
     } finally {
       body.destroy();
+      if (renderer.upstreamId !== undefined) result.upstreamId = renderer.upstreamId;
     }
     if (early !== undefined) {
       result.stream = undefined;
@@ -277,6 +393,22 @@ export class Router {
     if (renderer.error !== undefined) fail(renderer.error);
     return undefined;
   }
+}
+
+/** Waits ms (or not at all); false when the signal aborted first. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', onAbort);
+      resolve(ok);
+    };
+    const onAbort = () => done(false);
+    const t = setTimeout(() => done(true), ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 function metaFor(cand: Candidate, opts: ChatOptions, modelId: string, exclude: boolean | undefined): ResponseMeta {
