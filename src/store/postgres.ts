@@ -5,7 +5,10 @@
  * replicas share one database this way).
  */
 import pg from 'pg';
+import { redactUrl } from '../state/url.js';
 import type { Db, Row, SqlValue, StorageConfig } from './db.js';
+
+export { redactUrl };
 
 // int8 (BIGINT, COUNT(*)) and numeric (SUM of integers) come back as strings by default
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
@@ -108,13 +111,3 @@ export function openPostgresStorage(s: StorageConfig): Promise<Db> {
   return openPostgres({ url: s.url, max });
 }
 
-/** The URL without its password, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password !== '') u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
-}
