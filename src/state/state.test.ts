@@ -7,7 +7,7 @@ import { REDIS_URL, redisAvailable, redisPrefix, SERVICES_HINT } from '../../tes
 import { stateConfig } from './index.js';
 import { MemoryState } from './memory.js';
 import { RedisState } from './redis.js';
-import type { SharedState } from './types.js';
+import type { RateDecision, SharedState } from './types.js';
 
 const redisUp = await redisAvailable();
 const backends: { name: string; skip: string | false; open: () => Promise<SharedState> }[] = [
@@ -30,7 +30,7 @@ for (const b of backends) {
     it('rate limit: admits `limit` requests per window, then refuses with retry-after until the oldest leaves', async () => {
       const s = await open();
       const key = randomUUID();
-      const got = [];
+      const got: RateDecision[] = [];
       for (let i = 0; i < 4; i++) got.push(await s.hit(key, 3, 300, randomUUID()));
       assert.deepEqual(got.map((g) => g.ok), [true, true, true, false]);
       assert.deepEqual(got.map((g) => g.remaining), [2, 1, 0, 0]);
