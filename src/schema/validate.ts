@@ -25,9 +25,26 @@ const INTEGER = ['max_tokens', 'max_completion_tokens', 'top_k', 'seed', 'top_lo
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * Agents send the same tools on every step, so meta-schema verdicts are cached by the schema's
+ * serialized text (a stringify is ~3× cheaper than a meta-schema validation). Bounded: the
+ * oldest verdicts are dropped first.
+ */
+const verdicts = new Map<string, string | undefined>();
+const VERDICTS_MAX = 2048;
+
 /** Meta-schema check of a JSON Schema; returns the first problem, or undefined. */
 export function jsonSchemaProblem(schema: unknown): string | undefined {
   if (!isObj(schema)) return 'must be a JSON Schema object';
+  const key = JSON.stringify(schema);
+  if (verdicts.has(key)) return verdicts.get(key);
+  const verdict = metaSchemaProblem(schema);
+  if (verdicts.size >= VERDICTS_MAX) verdicts.delete(verdicts.keys().next().value!);
+  verdicts.set(key, verdict);
+  return verdict;
+}
+
+function metaSchemaProblem(schema: Record<string, unknown>): string | undefined {
   let ok: boolean;
   try {
     ok = ajv.validateSchema(schema) as boolean;
