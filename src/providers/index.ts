@@ -1,13 +1,19 @@
 /** The provider registry: one line per provider type. */
+import { bedrock } from './bedrock/index.js';
+import { gemini } from './gemini/index.js';
 import { openai, openaiCompatible } from './openai/index.js';
 import { ollama } from './ollama/index.js';
+import { presets } from './presets/index.js';
 import { createReplayAdapter } from './replay/index.js';
 import type { ProviderAdapter } from './types.js';
 
 const adapters: ProviderAdapter[] = [
   openai,
   openaiCompatible,
+  gemini,
   ollama,
+  ...presets,
+  bedrock,
   createReplayAdapter(() => registry),
 ];
 

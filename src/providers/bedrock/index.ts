@@ -1,0 +1,21 @@
+import type { ProviderAdapter } from '../types.js';
+import { validateBedrockConfig } from './config.js';
+import { parseBedrockError } from './errors.js';
+import { buildBedrockRequest } from './request.js';
+import { parseBedrockResponse } from './response.js';
+import { signBedrockRequest } from './sign.js';
+import { createBedrockStreamParser } from './stream.js';
+
+/** AWS Bedrock Converse / ConverseStream, signed with SigV4 (or a Bedrock API key as `api_key`). */
+export const bedrock: ProviderAdapter = {
+  type: 'bedrock',
+  // the default endpoint depends on the region: https://bedrock-runtime.{region}.amazonaws.com (config.ts)
+  defaultBaseUrl: undefined,
+  supportedParameters: ['tools', 'tool_choice', 'parallel_tool_calls', 'temperature', 'top_p', 'top_k', 'max_tokens', 'max_completion_tokens', 'stop', 'reasoning', 'include_reasoning'],
+  validateConfig: validateBedrockConfig,
+  buildRequest: buildBedrockRequest,
+  sign: (req, ctx) => signBedrockRequest(req, ctx),
+  parseResponse: parseBedrockResponse,
+  createStreamParser: createBedrockStreamParser,
+  parseError: parseBedrockError,
+};

@@ -1,0 +1,131 @@
+/**
+ * OpenAI-shape messages → Converse `system` + strictly alternating `messages`:
+ * system/developer → `system[]`; assistant reasoning_details → reasoningContent blocks (before
+ * text and toolUse); tool messages → toolResult blocks in a user turn; consecutive same-role turns
+ * merged (tool results and the user text after them end up in one user turn); blank text dropped.
+ */
+import { badRequest } from '../../schema/errors.js';
+import type { AssistantMessage, ContentPart, Message as PublicMessage, ReasoningDetail } from '../../schema/types.js';
+import { parseDataUrl, textOfContent } from '../shared/content.js';
+import { toolArgumentsObject } from '../shared/tool-arguments.js';
+import { mergeSameRoleTurns } from '../shared/turns.js';
+import { REASONING_FORMAT, type ContentBlock, type Message, type ReasoningContent } from './types.js';
+
+export interface ConvertedMessages {
+  system: { text: string }[];
+  messages: Message[];
+  /** Tool names used in the history (toolConfig must exist when any toolUse/toolResult is sent). */
+  historyToolNames: string[];
+}
+
+const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const DOC_FORMATS: Record<string, string> = { 'application/pdf': 'pdf', 'text/csv': 'csv', 'text/plain': 'txt', 'text/html': 'html', 'text/markdown': 'md' };
+
+export function convertMessages(messages: readonly PublicMessage[]): ConvertedMessages {
+  const system: { text: string }[] = [];
+  const turns: Message[] = [];
+  const historyToolNames = new Set<string>();
+  messages.forEach((m, i) => {
+    const path = `messages[${i}]`;
+    switch (m.role) {
+      case 'system':
+      case 'developer': {
+        const text = textOfContent(m.content, '\n');
+        if (text.trim() !== '') system.push({ text });
+        return;
+      }
+      case 'user':
+        turns.push({ role: 'user', content: userBlocks(m.content, path) });
+        return;
+      case 'assistant': {
+        const content = assistantBlocks(m, path);
+        for (const b of content) if ('toolUse' in b) historyToolNames.add(b.toolUse.name);
+        if (content.length > 0) turns.push({ role: 'assistant', content });
+        return;
+      }
+      case 'tool': {
+        const text = textOfContent(m.content, '\n');
+        turns.push({ role: 'user', content: [{ toolResult: { toolUseId: m.tool_call_id, content: [text === '' ? { json: {} } : { text }] } }] });
+        return;
+      }
+      default:
+        throw badRequest(`${path}.role: "${(m as { role: string }).role}" is not supported by Bedrock`);
+    }
+  });
+  const merged = mergeSameRoleTurns(turns, (into, next) => into.content.push(...next.content)).filter((t) => t.content.length > 0);
+  return { system, messages: merged, historyToolNames: [...historyToolNames] };
+}
+
+function userBlocks(content: string | ContentPart[], path: string): ContentBlock[] {
+  if (typeof content === 'string') return content.trim() === '' ? [] : [{ text: content }];
+  const out: ContentBlock[] = [];
+  content.forEach((p, j) => {
+    const at = `${path}.content[${j}]`;
+    if (p.type === 'text') {
+      if (p.text.trim() !== '') out.push({ text: p.text });
+    } else if (p.type === 'image_url') {
+      const d = parseDataUrl(p.image_url.url);
+      const format = d && IMAGE_FORMATS[d.mediaType];
+      if (d === undefined || format === undefined) throw badRequest(`${at}.image_url.url: Bedrock takes only inline images (data: URLs of png, jpeg, gif or webp)`);
+      out.push({ image: { format, source: { bytes: d.data } } });
+    } else if (p.type === 'file') {
+      const d = p.file.file_data === undefined ? undefined : parseDataUrl(p.file.file_data);
+      const format = d && DOC_FORMATS[d.mediaType];
+      if (d === undefined || format === undefined) throw badRequest(`${at}.file.file_data: Bedrock takes inline documents (data: URLs of pdf, csv, txt, html or md)`);
+      out.push({ document: { format, name: documentName(p.file.filename, j), source: { bytes: d.data } } });
+    } else {
+      throw badRequest(`${at}.type: "${p.type}" is not supported by Bedrock`);
+    }
+  });
+  return out;
+}
+
+/** Bedrock document names allow letters, digits, single spaces, hyphens, parentheses and brackets. */
+function documentName(filename: string | undefined, j: number): string {
+  const base = (filename ?? '').replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9 ()[\]-]/g, ' ').replace(/\s+/g, ' ').trim();
+  return base === '' ? `document ${j + 1}` : base;
+}
+
+function assistantBlocks(m: AssistantMessage, path: string): ContentBlock[] {
+  const out: ContentBlock[] = reasoningBlocks(m.reasoning_details).map((reasoningContent) => ({ reasoningContent }));
+  const text = textOfContent(m.content ?? null);
+  if (text.trim() !== '') out.push({ text: text.replace(/\s+$/, '') });
+  (m.tool_calls ?? []).forEach((tc, k) => {
+    const input = toolArgumentsObject(tc.function.arguments, `${path}.tool_calls[${k}].function.arguments`, tc.id);
+    out.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input } });
+  });
+  return out;
+}
+
+/**
+ * reasoning_details to send back: Bedrock's own format (or none given); reasoning.text entries
+ * sharing an index are merged; text without a signature cannot be verified and is dropped.
+ */
+export function reasoningBlocks(details: readonly ReasoningDetail[] | null | undefined): ReasoningContent[] {
+  if (details == null) return [];
+  const out: ReasoningContent[] = [];
+  let pending: { text: string; signature: string; index: number | undefined } | undefined;
+  const flush = () => {
+    if (pending !== undefined && pending.signature !== '') out.push({ reasoningText: { text: pending.text, signature: pending.signature } });
+    pending = undefined;
+  };
+  for (const d of details) {
+    if (d == null || typeof d !== 'object' || (d.format != null && d.format !== REASONING_FORMAT)) continue;
+    if (d.type === 'reasoning.text') {
+      const text = typeof d.text === 'string' ? d.text : '';
+      const signature = typeof d.signature === 'string' ? d.signature : '';
+      if (pending !== undefined && d.index !== undefined && d.index === pending.index) {
+        pending.text += text;
+        if (signature !== '') pending.signature = signature;
+        continue;
+      }
+      flush();
+      pending = { text, signature, index: d.index };
+    } else if (d.type === 'reasoning.encrypted') {
+      flush();
+      if (typeof d.data === 'string' && d.data !== '') out.push({ redactedContent: d.data });
+    }
+  }
+  flush();
+  return out;
+}

@@ -1,0 +1,59 @@
+/**
+ * The subset of the Bedrock Converse wire format Switchyard speaks, as JSON on the wire
+ * (field names checked against @aws-sdk/client-bedrock-runtime 3.1164 `models_0.d.ts`).
+ */
+export type JsonObject = Record<string, unknown>;
+
+export type ContentBlock =
+  | { text: string }
+  | { image: { format: string; source: { bytes: string } } }
+  | { document: { format: string; name: string; source: { bytes: string } } }
+  | { toolUse: { toolUseId: string; name: string; input: JsonObject } }
+  | { toolResult: { toolUseId: string; content: ToolResultContent[]; status?: 'success' | 'error' } }
+  | { reasoningContent: ReasoningContent };
+
+export type ToolResultContent = { text: string } | { json: JsonObject };
+
+export type ReasoningContent = { reasoningText: { text: string; signature?: string } } | { redactedContent: string };
+
+export interface Message {
+  role: 'user' | 'assistant';
+  content: ContentBlock[];
+}
+
+export interface ToolSpec {
+  toolSpec: { name: string; description?: string; inputSchema: { json: JsonObject } };
+}
+
+export type ToolChoice = { auto: JsonObject } | { any: JsonObject } | { tool: { name: string } };
+
+export interface ConverseBody {
+  messages: Message[];
+  system?: { text: string }[];
+  inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
+  toolConfig?: { tools: ToolSpec[]; toolChoice?: ToolChoice };
+  additionalModelRequestFields?: JsonObject;
+}
+
+export interface TokenUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
+}
+
+export interface ConverseResponse {
+  output?: { message?: { role?: string; content?: ResponseBlock[] } };
+  stopReason?: string;
+  usage?: TokenUsage;
+}
+
+export interface ResponseBlock {
+  text?: string;
+  toolUse?: { toolUseId?: string; name?: string; input?: unknown };
+  reasoningContent?: { reasoningText?: { text?: string; signature?: string }; redactedContent?: string };
+}
+
+/** reasoning_details `format` for Bedrock reasoning (OpenRouter reports Bedrock Claude this way). */
+export const REASONING_FORMAT = 'anthropic-claude-v1';
