@@ -101,7 +101,7 @@ describe('replay', () => {
         const r = await post(gw.url, CASES[i]);
         assert.equal(r.status, 200, r.text);
         assert.equal(stable(r.text), stable(live[i]!), `case ${i}`);
-        if (CASES[i]!.stream) assert.match(r.type ?? '', /event-stream/);
+        if ((CASES[i] as { stream?: boolean }).stream) assert.match(r.type ?? '', /event-stream/);
       }
     } finally {
       await gw.close();
