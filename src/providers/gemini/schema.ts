@@ -112,7 +112,9 @@ class Translator {
     const ref = input.$ref as string;
     if (refs.includes(ref)) throw new SchemaError('$ref', join(at, '$ref'), `"${ref}" is recursive; a recursive schema cannot be inlined`);
     const target = this.resolve(ref, join(at, '$ref'));
+    if (!isObj(target) && typeof target !== 'boolean') throw new SchemaError('$ref', join(at, '$ref'), `"${ref}" does not point at a schema`);
     const { $ref: _r, ...siblings } = input;
+    if (typeof target === 'boolean') return this.node(Object.keys(siblings).length === 0 ? target : siblings, at, [...refs, ref]);
     return this.node({ ...target, ...siblings }, at, [...refs, ref]);
   }
 
