@@ -33,8 +33,8 @@ export function bodyFrom(chunks: AsyncIterable<Uint8Array>): UpstreamBody {
 
 export interface BodyObserver {
   chunk(bytes: Uint8Array): void;
-  /** The body ended (`complete`), failed (`error`), or was dropped early by its reader (neither). */
-  end(outcome: { complete: boolean; error?: unknown }): void;
+  /** The body ended (`complete`), failed (`error`), or was dropped early by its reader (neither). The body ends once this settles. */
+  end(outcome: { complete: boolean; error?: unknown }): void | Promise<void>;
 }
 
 /** A body that hands each chunk to `observer` as the reader pulls it, with the chunking as received. */
@@ -52,8 +52,8 @@ export function teeBody(body: UpstreamBody, observer: BodyObserver): UpstreamBod
       error = e;
       throw e;
     } finally {
-      observer.end(error === undefined ? { complete } : { complete, error });
       body.destroy();
+      await observer.end(error === undefined ? { complete } : { complete, error });
     }
   }
   return bodyFrom(pull());

@@ -5,7 +5,7 @@
  * order and with the boundaries they arrived (a chunk that is not valid UTF-8 on its own is
  * stored as `{ "base64": … }`). Credentials never reach the file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const CASSETTE_VERSION = 1;
@@ -128,19 +128,22 @@ export interface LoadedCassette {
 }
 
 /** Every cassette in `dir` (non-recursive), sorted by file name; unreadable files are reported, not skipped silently. */
-export function loadCassettes(dir: string): { cassettes: LoadedCassette[]; problems: string[] } {
+export async function loadCassettes(dir: string): Promise<{ cassettes: LoadedCassette[]; problems: string[] }> {
   const cassettes: LoadedCassette[] = [];
   const problems: string[] = [];
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json')).sort();
+    names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   } catch (e) {
     return { cassettes, problems: [`cannot read cassette directory ${dir}: ${(e as Error).message}`] };
   }
-  for (const name of names) {
-    const file = join(dir, name);
+  const texts = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch((e: Error) => e)));
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const text = texts[i]!;
     try {
-      const c = JSON.parse(readFileSync(file, 'utf8')) as Cassette;
+      if (text instanceof Error) throw text;
+      const c = JSON.parse(text) as Cassette;
       if (c?.switchyard_cassette !== CASSETTE_VERSION || typeof c.request !== 'object' || typeof c.response !== 'object') {
         problems.push(`${name}: not a switchyard cassette (version ${CASSETTE_VERSION})`);
         continue;

@@ -5,7 +5,7 @@
  * normalized request, so recording the same conversation again updates the files in place.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/types.js';
 import type { UpstreamHooks, UpstreamResponse } from '../../router/upstream.js';
@@ -45,10 +45,10 @@ function recordExchange(req: UpstreamRequest, res: UpstreamResponse, provider: P
   const chunks: Buffer[] = [];
   const body = teeBody(res.body, {
     chunk: (b) => void chunks.push(Buffer.from(b)),
-    end: ({ complete, error }) => {
+    end: async ({ complete, error }) => {
       if (error !== undefined) return; // a broken exchange is not worth replaying
       try {
-        writeCassette(dir, buildCassette(req, res, provider, chunks, complete));
+        await writeCassette(dir, buildCassette(req, res, provider, chunks, complete));
       } catch (e) {
         process.emitWarning(`switchyard: could not record cassette in ${dir}: ${(e as Error).message}`);
       }
@@ -97,9 +97,9 @@ export function cassetteFileName(c: Cassette): string {
   return `${c.provider.replace(/[^A-Za-z0-9_.-]/g, '_')}-${hash}.json`;
 }
 
-export function writeCassette(dir: string, c: Cassette): string {
-  mkdirSync(dir, { recursive: true });
+export async function writeCassette(dir: string, c: Cassette): Promise<string> {
+  await mkdir(dir, { recursive: true });
   const file = join(dir, cassetteFileName(c));
-  writeFileSync(file, `${JSON.stringify(c, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify(c, null, 2)}\n`);
   return file;
 }

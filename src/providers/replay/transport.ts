@@ -27,7 +27,7 @@ export async function replayTransport(req: UpstreamRequest, opts: SendOptions): 
       /* compared as text */
     }
   }
-  const { cassettes, problems } = loadCassettes(dir);
+  const { cassettes, problems } = await loadCassettes(dir);
   const found = findCassette(cassettes, { method: req.method, path: url.pathname + url.search, body });
   if (found.match === undefined) throw noMatch(opts.providerName, dir, cassettes.length, found.closest, problems);
   const c = found.match.cassette;
