@@ -1,4 +1,5 @@
 /** The provider registry: one line per provider type. */
+import { anthropic } from './anthropic/index.js';
 import { bedrock } from './bedrock/index.js';
 import { gemini } from './gemini/index.js';
 import { openai, openaiCompatible } from './openai/index.js';
@@ -10,6 +11,7 @@ import type { ProviderAdapter } from './types.js';
 const adapters: ProviderAdapter[] = [
   openai,
   openaiCompatible,
+  anthropic,
   gemini,
   ollama,
   ...presets,

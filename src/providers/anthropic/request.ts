@@ -1,0 +1,59 @@
+/**
+ * Canonical request → `POST {base_url}/v1/messages` (pure). Messages, tools and thinking have
+ * their own files; this one assembles the body, maps the sampling parameters to Anthropic's
+ * names and rules, and sets the headers (`x-api-key`, `anthropic-version`).
+ *
+ * Sampling: temperature is clamped to Anthropic's 0–1 range. While thinking, Anthropic accepts
+ * temperature only at 1, no top_k and top_p only from 0.95: those are left out rather than
+ * forwarded into a provider 400.
+ */
+import type { CanonicalRequest } from '../../schema/canonical.js';
+import { badRequest } from '../../schema/errors.js';
+import type { AdapterContext, UpstreamRequest } from '../types.js';
+import { convertMessages } from './messages.js';
+import { planTokens, thinkingConflict, wantsThinking } from './thinking.js';
+import { mapTools } from './tools.js';
+import type { MessagesRequest } from './types.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+
+export function buildAnthropicBody(req: CanonicalRequest, ctx: AdapterContext): MessagesRequest {
+  const think = wantsThinking(req.reasoning) && thinkingConflict(req.messages) === undefined;
+  const plan = planTokens(req.reasoning, req.maxTokens, ctx.endpoint, think);
+  const { system, messages } = convertMessages(req.messages, { thinking: think });
+  if (messages.length === 0) throw badRequest('messages: Anthropic needs at least one user or assistant message besides the system prompt');
+
+  const body: MessagesRequest = { model: ctx.endpoint.model, max_tokens: plan.maxTokens, messages };
+  if (system !== undefined) body.system = system;
+  const src = req.body;
+  if (typeof src.temperature === 'number' && (!think || src.temperature >= 1)) body.temperature = Math.min(1, Math.max(0, src.temperature));
+  if (typeof src.top_p === 'number' && (!think || src.top_p >= 0.95)) body.top_p = src.top_p;
+  if (typeof src.top_k === 'number' && !think) body.top_k = src.top_k;
+  if (req.stop !== undefined && req.stop.length > 0) body.stop_sequences = stopSequences(req.stop);
+  const { tools, tool_choice } = mapTools(req, think);
+  if (tools !== undefined) body.tools = tools;
+  if (tool_choice !== undefined) body.tool_choice = tool_choice;
+  if (plan.thinking !== undefined) body.thinking = plan.thinking;
+  if (typeof src.user === 'string' && src.user !== '') body.metadata = { user_id: src.user };
+  if (req.stream) body.stream = true;
+  return body;
+}
+
+export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext): UpstreamRequest {
+  const p = ctx.provider;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'anthropic-version': typeof p.anthropic_version === 'string' ? p.anthropic_version : ANTHROPIC_VERSION,
+    ...p.headers,
+  };
+  if (p.api_key) headers['x-api-key'] = p.api_key;
+  if (req.stream) headers.accept = 'text/event-stream';
+  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: JSON.stringify(buildAnthropicBody(req, ctx)) };
+}
+
+function stopSequences(stop: string[]): string[] {
+  for (const s of stop) {
+    if (s.trim() === '') throw badRequest(`stop: Anthropic does not accept empty or whitespace-only stop sequences (got ${JSON.stringify(s)})`);
+  }
+  return stop;
+}
