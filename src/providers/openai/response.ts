@@ -1,6 +1,6 @@
 import type { CanonicalResponse } from '../../schema/canonical.js';
 import { GatewayError } from '../../schema/errors.js';
-import type { ToolCall } from '../../schema/types.js';
+import type { ReasoningDetail, ToolCall } from '../../schema/types.js';
 import { synthesizeToolCallId } from '../shared/ids.js';
 import type { AdapterContext } from '../types.js';
 import { mapFinishReason } from './finish-reason.js';
@@ -19,11 +19,17 @@ interface OpenAIChoice {
     refusal?: string | null;
     reasoning?: string | null;
     reasoning_content?: string | null;
+    reasoning_details?: ReasoningDetail[] | null;
     tool_calls?: OpenAIToolCall[] | null;
   };
 }
 
-export function parseOpenAIResponse(body: unknown, ctx: AdapterContext): CanonicalResponse {
+export interface OpenAIParseOptions {
+  /** Keep the upstream's own `reasoning_details` (an OpenRouter upstream) instead of deriving one from the text. */
+  upstreamReasoningDetails?: boolean;
+}
+
+export function parseOpenAIResponse(body: unknown, ctx: AdapterContext, opts: OpenAIParseOptions = {}): CanonicalResponse {
   const b = body as { id?: string; choices?: OpenAIChoice[]; usage?: unknown; error?: { message?: string } } | null;
   if (b === null || typeof b !== 'object') throw invalid(ctx, 'response is not a JSON object');
   if (b.error !== undefined) {
@@ -63,7 +69,9 @@ export function parseOpenAIResponse(body: unknown, ctx: AdapterContext): Canonic
     usage: mapUsage(b.usage as never),
   };
   if (typeof b.id === 'string') res.upstreamId = b.id;
-  if (reasoning) res.reasoningDetails = [{ type: 'reasoning.text', text: reasoning, format: 'unknown', index: 0 }];
+  const upstreamDetails = opts.upstreamReasoningDetails ? msg.reasoning_details : undefined;
+  if (Array.isArray(upstreamDetails) && upstreamDetails.length > 0) res.reasoningDetails = upstreamDetails;
+  else if (reasoning) res.reasoningDetails = [{ type: 'reasoning.text', text: reasoning, format: 'unknown', index: 0 }];
   return res;
 }
 

@@ -3,7 +3,9 @@ import { SseDecoder } from '../shared/sse.js';
 import { synthesizeToolCallId } from '../shared/ids.js';
 import type { AdapterContext, Emit, StreamParser } from '../types.js';
 import { mapFinishReason } from './finish-reason.js';
+import type { OpenAIParseOptions } from './response.js';
 import { mapUsage } from './usage.js';
+import type { ReasoningDetail } from '../../schema/types.js';
 
 interface ToolCallDelta {
   index?: number;
@@ -24,7 +26,7 @@ interface PendingCall {
  * servers (spec §8): a missing `index`, an index reused for a new id, arguments before the name,
  * a missing id, arguments sent as an object, a whole call in one delta.
  */
-export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
+export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: OpenAIParseOptions = {}): StreamParser {
   const byIndex = new Map<number, PendingCall>();
   let nextKey = 0;
   let last: PendingCall | undefined;
@@ -95,7 +97,12 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit): Strea
       const d = choice.delta;
       if (d != null) {
         const reasoning = d.reasoning ?? d.reasoning_content;
-        if (typeof reasoning === 'string' && reasoning !== '') {
+        const details = opts.upstreamReasoningDetails && Array.isArray(d.reasoning_details) ? d.reasoning_details : [];
+        if (details.length > 0) {
+          details.forEach((detail: ReasoningDetail, k: number) => {
+            emit({ type: 'reasoning', text: k === 0 && typeof reasoning === 'string' ? reasoning : undefined, detail });
+          });
+        } else if (typeof reasoning === 'string' && reasoning !== '') {
           emit({ type: 'reasoning', text: reasoning, detail: { type: 'reasoning.text', text: reasoning, format: 'unknown', index: 0 } });
         }
         if (typeof d.content === 'string' && d.content !== '') emit({ type: 'text', text: d.content });
