@@ -5,6 +5,7 @@
  * extraneous keys), and answers with Converse JSON or binary eventstream frames encoded with
  * AWS's EventStreamCodec.
  */
+import { createHash } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -136,6 +137,9 @@ export async function verifySigV4(req: RecordedRequest, creds: { accessKeyId: st
   const names = signedHeaders!.split(';');
   for (const required of ['host', 'x-amz-date']) if (!names.includes(required)) return deny(`SignedHeaders must include ${required}.`);
   if (creds.sessionToken !== undefined && !names.includes('x-amz-security-token')) return deny('SignedHeaders must include x-amz-security-token.');
+  const declared = req.headers['x-amz-content-sha256'];
+  if (declared !== undefined && declared !== createHash('sha256').update(req.raw).digest('hex'))
+    return deny('The provided \'x-amz-content-sha256\' header does not match what was computed.');
   const headers: Record<string, string> = {};
   for (const h of names) headers[h] = String(req.headers[h] ?? '');
   const q = req.path.indexOf('?');
