@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/types.js';
 import type { GatewayExtensions, Route } from './server/app.js';
 import type { ChatHooks } from './server/chat.js';
+import { keysFeature } from './store/keys-feature.js';
 
 export interface FeatureContext {
   logger: Logger;
@@ -15,7 +16,9 @@ export interface FeatureContext {
 
 export type Feature = (config: Config, ctx: FeatureContext) => Promise<GatewayExtensions | undefined> | GatewayExtensions | undefined;
 
-const FEATURES: Feature[] = [];
+const FEATURES: Feature[] = [
+  keysFeature,
+];
 
 export async function buildExtensions(config: Config, ctx: FeatureContext, features: readonly Feature[] = FEATURES): Promise<GatewayExtensions> {
   const parts: GatewayExtensions[] = [];

@@ -13,6 +13,7 @@ type Command = (argv: string[]) => Promise<number | void>;
 
 const COMMANDS: Record<string, Command> = {
   serve,
+  keys: async (argv) => (await import('./keys.js')).keysCommand(argv),
 };
 
 export async function serve(argv: string[]): Promise<number | void> {

@@ -1,0 +1,204 @@
+/**
+ * Stored keys at request time: authentication (resolveKey), the checks before routing (model
+ * allow-list → 403, request rate and tokens per minute → 429, credit limit → 402) and charging
+ * once the request has ended. Key rows are cached for `cacheMs` (default 250 ms), so a key
+ * disabled on any replica (or by the CLI) is refused everywhere well within a second.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Catalog } from '../router/catalog.js';
+import type { CanonicalRequest } from '../schema/canonical.js';
+import { GatewayError } from '../schema/errors.js';
+import type { Principal } from '../server/auth.js';
+import type { ChatRecord } from '../server/chat.js';
+import type { SharedState } from '../state/types.js';
+import { keyIdOf, verifyKey } from './keys-crypto.js';
+import { formatRate, modelAllowed } from './keys-policy.js';
+import type { KeyRecord, KeyStore } from './keys.js';
+import { costOf, worstCaseCost } from './usage-cost.js';
+import type { UsageStore } from './usage.js';
+
+export interface KeyPrincipal extends Principal {
+  kind: 'key';
+  key: KeyRecord;
+  /** The credit held for this request (set by before, settled by after). */
+  hold?: { id: string; amount: number };
+}
+
+export const isKeyPrincipal = (p: Principal): p is KeyPrincipal => p.kind === 'key' && typeof p.key === 'object';
+
+export interface KeyServiceOptions {
+  cacheMs: number;
+  /** How long an unsettled credit hold lives (a replica died mid-request), ms. */
+  holdTtlMs: number;
+  /** last_used_at is written at most this often per key and process, ms. */
+  touchEveryMs: number;
+}
+
+const TOKEN_WINDOW_MS = 60_000;
+
+const authError = (message: string) => new GatewayError(401, message, { metadata: { error_type: 'authentication' }, retryable: false });
+
+export class KeyService {
+  private readonly cache = new Map<string, { at: number; row: { salt: string; hash: string; key: KeyRecord } | undefined }>();
+  private readonly touched = new Map<string, number>();
+  private readonly pending = new Set<Promise<void>>();
+  private anyKeys = false;
+
+  constructor(
+    readonly keys: KeyStore,
+    readonly usage: UsageStore,
+    readonly state: SharedState,
+    private readonly catalog: Catalog,
+    private readonly logger: Logger,
+    private readonly opts: KeyServiceOptions,
+  ) {}
+
+  hasKeys(): boolean {
+    return this.anyKeys;
+  }
+
+  async refreshHasKeys(): Promise<void> {
+    this.anyKeys = await this.keys.any();
+  }
+
+  /** Forget a cached key (after a local change). */
+  invalidate(id: string): void {
+    this.cache.delete(id);
+  }
+
+  noteCreated(): void {
+    this.anyKeys = true;
+  }
+
+  private async credentials(id: string, now: number) {
+    const hit = this.cache.get(id);
+    if (hit !== undefined && now - hit.at < this.opts.cacheMs) return hit.row;
+    const row = await this.keys.credentials(id);
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, { at: now, row });
+    return row;
+  }
+
+  /** The principal of a stored key; undefined when the token is not one of ours; 401 when disabled or expired. */
+  async resolve(token: string): Promise<KeyPrincipal | undefined> {
+    const id = keyIdOf(token);
+    if (id === undefined) return undefined;
+    const now = Date.now();
+    const row = await this.credentials(id, now);
+    if (row === undefined || !verifyKey(token, row.salt, row.hash)) return undefined;
+    const key = row.key;
+    if (key.disabled) throw authError(`API key "${key.name}" is disabled`);
+    if (key.expiresAt !== undefined && key.expiresAt <= now) throw authError(`API key "${key.name}" expired at ${new Date(key.expiresAt).toISOString()}`);
+    this.touch(key.id, now);
+    return { kind: 'key', id: key.id, name: key.name, key };
+  }
+
+  private touch(id: string, now: number): void {
+    const last = this.touched.get(id) ?? 0;
+    if (now - last < this.opts.touchEveryMs) return;
+    this.touched.set(id, now);
+    this.track(this.keys.touch(id, now));
+  }
+
+  /** Refuses the request (403/429/402) or holds credit for it. */
+  async before(principal: Principal, req: CanonicalRequest): Promise<void> {
+    if (!isKeyPrincipal(principal)) {
+      principal.admitted = true;
+      return;
+    }
+    const key = principal.key;
+    const models = modelIds(req);
+    const denied = models.filter((m) => !modelAllowed(key.models, m));
+    if (denied.length > 0) {
+      throw new GatewayError(403, `API key "${key.name}" may not use ${denied.map((m) => `"${m}"`).join(', ')} (allowed: ${key.models!.join(', ')})`, {
+        metadata: { error_type: 'permission_denied', allowed_models: key.models },
+        retryable: false,
+      });
+    }
+    if (key.rate !== undefined) {
+      const d = await this.state.hit(`rate:${key.id}`, key.rate.requests, key.rate.intervalMs, randomUUID());
+      if (!d.ok) throw rateLimited(`API key "${key.name}" is over its rate limit of ${formatRate(key.rate)}`, d.limit, d.retryAfterMs, d.resetMs);
+    }
+    if (key.tokensPerMinute !== undefined) {
+      const w = await this.state.tokens(`tpm:${key.id}`, TOKEN_WINDOW_MS);
+      if (w.used >= key.tokensPerMinute) throw rateLimited(`API key "${key.name}" used ${w.used} tokens in the last minute; its limit is ${key.tokensPerMinute}/min`, key.tokensPerMinute, w.oldestExpiresInMs, w.oldestExpiresInMs);
+    }
+    if (key.limit !== undefined) {
+      if (key.usage >= key.limit) throw paymentRequired(key, key.usage, 0);
+      const hold = { id: randomUUID(), amount: worstCaseCost(req, this.catalog, models) };
+      const d = await this.state.reserve(`credit:${key.id}`, { limit: key.limit, baseline: key.usage, amount: hold.amount, holdId: hold.id, ttlMs: this.opts.holdTtlMs });
+      if (!d.ok) throw paymentRequired(key, d.spent, d.held);
+      principal.hold = hold;
+    }
+    principal.admitted = true;
+  }
+
+  /** Charges the request (off the request path). */
+  after(record: ChatRecord): void {
+    if (record.principal.admitted !== true) return; // refused before routing (or invalid): nothing ran, nothing held
+    this.track(this.charge(record));
+  }
+
+  private async charge(record: ChatRecord): Promise<void> {
+    const p = record.principal;
+    const c = costOf(record);
+    const kp = isKeyPrincipal(p) ? p : undefined;
+    const key = kp?.key;
+    if (kp?.hold !== undefined) {
+      const hold = kp.hold;
+      kp.hold = undefined;
+      await this.state.settle(`credit:${kp.key.id}`, hold.id, c.cost);
+    }
+    if (key?.tokensPerMinute !== undefined && c.promptTokens + c.completionTokens > 0) {
+      await this.state.addTokens(`tpm:${key.id}`, c.promptTokens + c.completionTokens, TOKEN_WINDOW_MS, record.generationId);
+    }
+    await this.usage.charge({ generationId: record.generationId, keyId: key?.id, principal: p.id, ...c, at: record.endedAt || Date.now() });
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t = p.then(
+      () => undefined,
+      (e) => void this.logger.error({ err: e }, 'keys: could not record usage'),
+    );
+    this.pending.add(t);
+    void t.finally(() => this.pending.delete(t));
+  }
+
+  /** Resolves when every charge started so far is written. */
+  async idle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+}
+
+export function modelIds(req: CanonicalRequest): string[] {
+  const ids: string[] = [];
+  if (typeof req.body.model === 'string' && req.body.model !== '') ids.push(req.body.model);
+  for (const m of req.body.models ?? []) if (typeof m === 'string' && !ids.includes(m)) ids.push(m);
+  return ids;
+}
+
+function rateLimited(message: string, limit: number, retryAfterMs: number, resetMs: number): GatewayError {
+  const secs = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GatewayError(429, message, {
+    metadata: { error_type: 'rate_limit_exceeded' },
+    retryable: false,
+    retryAfterMs,
+    headers: {
+      'retry-after': String(secs),
+      'x-ratelimit-limit': String(limit),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(Date.now() + Math.max(0, resetMs)),
+    },
+  });
+}
+
+const usd = (n: number) => `$${n.toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}`;
+
+function paymentRequired(key: KeyRecord, spent: number, held: number): GatewayError {
+  const inflight = held > 0 ? ` (+${usd(held)} held by requests in flight)` : '';
+  return new GatewayError(402, `API key "${key.name}" has reached its credit limit: ${usd(spent)} used${inflight} of ${usd(key.limit!)}`, {
+    metadata: { error_type: 'payment_required', limit: key.limit, usage: spent },
+    retryable: false,
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * What a finished request costs, from its ChatRecord: the upstream's reported token counts priced
+ * by the serving endpoint (the same `usage.cost` the client saw), or, when the upstream reported
+ * nothing (cancelled, cut off mid-stream), an estimate from the characters sent and received,
+ * flagged as such. A request that failed before any endpoint produced anything costs nothing.
+ * Also the worst-case cost used to hold credit before a request runs.
+ */
+import type { Pricing } from '../providers/types.js';
+import type { Catalog } from '../router/catalog.js';
+import type { CanonicalRequest } from '../schema/canonical.js';
+import type { ChatRecord } from '../server/chat.js';
+import { renderUsage } from '../server/render.js';
+
+export interface Cost {
+  cost: number;
+  promptTokens: number;
+  completionTokens: number;
+  estimated: boolean;
+  outcome: 'ok' | 'cancelled' | 'error';
+  model: string | undefined;
+  provider: string | undefined;
+}
+
+/** ~4 characters per token: the usual rule of thumb for English text and JSON. */
+export const estimateTokens = (chars: number) => Math.ceil(chars / 4);
+
+export function promptChars(req: CanonicalRequest): number {
+  let n = JSON.stringify(req.messages).length;
+  if (req.tools !== undefined) n += JSON.stringify(req.tools).length;
+  return n;
+}
+
+export function costOf(record: ChatRecord): Cost {
+  const r = record.result;
+  const outcome: Cost['outcome'] = r?.cancelled ? 'cancelled' : record.error !== undefined ? 'error' : 'ok';
+  const served = r?.served;
+  const base = { outcome, model: r?.servedModel ?? served?.model.id ?? record.request?.body.model, provider: served?.provider.name };
+  const none = { ...base, cost: 0, promptTokens: 0, completionTokens: 0, estimated: false };
+  if (r === undefined || served === undefined) return none;
+  const pricing = served.endpoint.pricing;
+  if (r.response !== undefined) {
+    const u = r.response.usage;
+    return { ...base, cost: u?.cost ?? 0, promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0, estimated: false };
+  }
+  if (r.stream?.usage !== undefined) {
+    const u = renderUsage(r.stream.usage, pricing);
+    return { ...base, cost: u.cost ?? 0, promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, estimated: false };
+  }
+  // No usage from the upstream. It was billed if it got the request and began (or was cut off while) answering.
+  const reached = r.stream?.started === true || r.cancelled || r.firstTokenAt !== undefined;
+  if (!reached || record.request === undefined) return none;
+  const promptTokens = estimateTokens(promptChars(record.request));
+  const completionTokens = estimateTokens(r.stream?.outputChars ?? 0);
+  const u = renderUsage({ promptTokens, completionTokens }, pricing);
+  return { ...base, cost: u.cost ?? 0, promptTokens, completionTokens, estimated: true };
+}
+
+/** The completion allowance held for a request without max_tokens. */
+export const DEFAULT_HOLD_COMPLETION_TOKENS = 4096;
+
+/**
+ * The most a request can cost on any endpoint of the models it names: estimated prompt tokens at
+ * the dearest prompt price, plus max_tokens (or the endpoint's max completion tokens, or
+ * DEFAULT_HOLD_COMPLETION_TOKENS) at the dearest completion price, plus any per-request price.
+ */
+export function worstCaseCost(req: CanonicalRequest, catalog: Catalog, modelIds: readonly string[]): number {
+  const prompt = estimateTokens(promptChars(req)) * 1.2 + 16;
+  let worst = 0;
+  for (const id of modelIds) {
+    const m = catalog.model(id);
+    if (m === undefined) continue;
+    for (const c of catalog.endpointsOf(m)) {
+      const cap = typeof c.endpoint.max_completion_tokens === 'number' ? c.endpoint.max_completion_tokens : DEFAULT_HOLD_COMPLETION_TOKENS;
+      const completion = req.maxTokens ?? cap;
+      worst = Math.max(worst, priced(c.endpoint.pricing, prompt, completion));
+    }
+  }
+  return worst;
+}
+
+function priced(p: Pricing, prompt: number, completion: number): number {
+  return prompt * Number(p.prompt) + completion * Number(p.completion) + Number(p.request ?? 0);
+}
