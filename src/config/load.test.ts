@@ -23,12 +23,12 @@ const problems = (doc: unknown): string[] => {
 };
 
 describe('config', () => {
-  test('defaults: no file → built-in defaults, no providers, 127.0.0.1:8080', () => {
+  test('defaults: no file → built-in defaults, no live providers (only the offline replay demo), 127.0.0.1:8080', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
     const { config } = loadConfig({ cwd: dir, env: {} });
     assert.equal(config.server.host, '127.0.0.1');
     assert.equal(config.server.port, 8080);
-    assert.equal(config.providers.size, 0);
+    assert.deepEqual([...config.providers.values()].filter((p) => p.type !== 'replay'), []);
     assert.equal(config.source, '(built-in defaults)');
   });
 

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { getAdapter, registry } from '../providers/index.js';
 import type { EndpointConfig, Pricing, ProviderConfig } from '../providers/types.js';
+import { builtinConfig } from './defaults.js';
 import { interpolate } from './interpolate.js';
 import type { Config, ModelConfig } from './types.js';
 
@@ -45,7 +46,7 @@ export function resolveConfigPath(opts: LoadOptions): string | undefined {
 export function loadConfig(opts: LoadOptions = {}): Loaded {
   const env = opts.env ?? process.env;
   const file = resolveConfigPath(opts);
-  if (file === undefined) return parseConfig({}, '(built-in defaults)', env);
+  if (file === undefined) return parseConfig(builtinConfig(env), '(built-in defaults)', env);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
