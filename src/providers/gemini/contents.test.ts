@@ -112,19 +112,22 @@ describe('buildContents: thought signatures go back on the parts they came on', 
     const o = buildContents([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', reasoning_details: [{ type: 'reasoning.text', text: 'hmm', format: G, index: 0 }] }, { role: 'user', content: 'q2' }]);
     assert.deepEqual(o.contents[1]!.parts, [{ text: 'a' }]);
   });
-  test('a current-turn call whose signature was dropped gets the documented skip value; earlier turns do not', () => {
-    const o = buildContents([
-      { role: 'user', content: 'q1' },
-      { role: 'assistant', content: null, tool_calls: [call('a', 'f', '{}')] },
-      { role: 'tool', tool_call_id: 'a', content: 'r' },
-      { role: 'assistant', content: 'done' },
-      { role: 'user', content: 'q2' },
-      { role: 'assistant', content: null, tool_calls: [call('b', 'f', '{}'), call('c', 'f', '{}')] },
-      { role: 'tool', tool_call_id: 'b', content: 'r' },
-      { role: 'tool', tool_call_id: 'c', content: 'r' },
-    ]);
+  const dropped: Message[] = [
+    { role: 'user', content: 'q1' },
+    { role: 'assistant', content: null, tool_calls: [call('a', 'f', '{}')] },
+    { role: 'tool', tool_call_id: 'a', content: 'r' },
+    { role: 'assistant', content: 'done' },
+    { role: 'user', content: 'q2' },
+    { role: 'assistant', content: null, tool_calls: [call('b', 'f', '{}'), call('c', 'f', '{}')] },
+    { role: 'tool', tool_call_id: 'b', content: 'r' },
+    { role: 'tool', tool_call_id: 'c', content: 'r' },
+  ];
+  test('where signatures are required, a current-turn call that lost its signature gets the documented skip value; earlier turns do not', () => {
+    const o = buildContents(dropped, { requireSignatures: true });
     assert.equal(o.contents[1]!.parts[0]!.thoughtSignature, undefined);
     assert.equal(o.contents[5]!.parts[0]!.thoughtSignature, SKIP_SIGNATURE);
     assert.equal(o.contents[5]!.parts[1]!.thoughtSignature, undefined, 'only the first call of a step carries one');
   });
+  test('where they are not (thinking off, Gemini 2.5), nothing is made up', () =>
+    assert.ok(buildContents(dropped).contents.every((c) => c.parts.every((p) => p.thoughtSignature === undefined))));
 });

@@ -9,8 +9,9 @@
  *   contents are merged, so parallel results land in one turn as Gemini requires.
  * - thoughtSignatures go back on the parts they came on: a reasoning.text detail's signature on
  *   its thought part, a reasoning.encrypted detail with a tool-call id on that functionCall, one
- *   without an id on the text part. A current-turn call that lost its signature (the client
- *   dropped reasoning_details) gets Gemini's documented "skip" value instead of a 400.
+ *   without an id on the text part. Where signatures are required (`requireSignatures`: thinking
+ *   on, or a Gemini 3 model), a current-turn call that lost its signature (the client dropped
+ *   reasoning_details) gets Gemini's documented "skip" value instead of a 400.
  */
 import { badRequest } from '../../schema/errors.js';
 import type { AssistantMessage, ContentPart, Message, ReasoningDetail, ToolMessage } from '../../schema/types.js';
@@ -22,7 +23,7 @@ import { GEMINI_FORMAT, type GeminiContent, type GeminiPart, type GeminiRequestB
 /** Gemini's documented value for a function call whose signature was lost. */
 export const SKIP_SIGNATURE = 'skip_thought_signature_validator';
 
-export function buildContents(messages: readonly Message[]): Pick<GeminiRequestBody, 'contents' | 'systemInstruction'> {
+export function buildContents(messages: readonly Message[], opts: { requireSignatures?: boolean } = {}): Pick<GeminiRequestBody, 'contents' | 'systemInstruction'> {
   const system: { text: string }[] = [];
   const turns: GeminiContent[] = [];
   const callNames = new Map<string, string>();
@@ -43,7 +44,7 @@ export function buildContents(messages: readonly Message[]): Pick<GeminiRequestB
       }
       case 'assistant': {
         for (const tc of m.tool_calls ?? []) callNames.set(tc.id, tc.function.name);
-        const parts = modelParts(m, i >= currentTurnStart);
+        const parts = modelParts(m, opts.requireSignatures === true && i >= currentTurnStart);
         if (parts.length > 0) turns.push({ role: 'model', parts });
         return;
       }
@@ -60,7 +61,7 @@ export function buildContents(messages: readonly Message[]): Pick<GeminiRequestB
   return out;
 }
 
-function modelParts(m: AssistantMessage, currentTurn: boolean): GeminiPart[] {
+function modelParts(m: AssistantMessage, fillMissing: boolean): GeminiPart[] {
   const parts: GeminiPart[] = [];
   const details = (m.reasoning_details ?? []).filter((d) => d?.format === GEMINI_FORMAT);
   for (const t of signedThoughts(details)) parts.push({ text: t.text, thought: true, thoughtSignature: t.signature });
@@ -91,7 +92,7 @@ function modelParts(m: AssistantMessage, currentTurn: boolean): GeminiPart[] {
   });
   const first = calls[0];
   if (first !== undefined && !calls.some((c) => c.thoughtSignature !== undefined)) {
-    const sig = loose.shift() ?? (currentTurn ? SKIP_SIGNATURE : undefined);
+    const sig = loose.shift() ?? (fillMissing ? SKIP_SIGNATURE : undefined);
     if (sig !== undefined) first.thoughtSignature = sig;
   }
   parts.push(...calls);

@@ -7,7 +7,7 @@
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
 import { buildContents } from './contents.js';
-import { thinkingConfig } from './reasoning.js';
+import { thinkingConfig, usesThinkingLevel } from './reasoning.js';
 import { buildTools, translateSchema } from './tools.js';
 import type { GeminiGenerationConfig, GeminiRequestBody } from './types.js';
 
@@ -22,8 +22,11 @@ const NUMERIC: readonly (readonly [string, keyof GeminiGenerationConfig])[] = [
 ];
 
 export function buildGeminiBody(req: CanonicalRequest, ctx: AdapterContext): GeminiRequestBody {
-  const body: GeminiRequestBody = { ...buildContents(req.messages), ...buildTools(req.tools, req.toolChoice) };
-  const generationConfig = generation(req, upstreamModel(ctx.endpoint.model));
+  const model = upstreamModel(ctx.endpoint.model);
+  // Gemini 3, and any model with thinking on, rejects current-turn calls without their signature
+  const requireSignatures = req.reasoning?.enabled === true || usesThinkingLevel(model);
+  const body: GeminiRequestBody = { ...buildContents(req.messages, { requireSignatures }), ...buildTools(req.tools, req.toolChoice) };
+  const generationConfig = generation(req, model);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   return body;
 }
