@@ -103,7 +103,7 @@ export class Gateway {
       { method: 'GET', path: '/api/v1/models', handler: models },
       { method: 'GET', path: '/v1/models', handler: models },
       { method: 'GET', path: '/api/v1/models/count', handler: (c) => sendJson(c.res, 200, { data: { count: this.catalog.models.length } }) },
-      { method: 'GET', path: '/health', handler: (c) => sendJson(c.res, 200, { status: 'ok', models: this.catalog.models.length }) },
+      { method: 'GET', path: '/health', handler: (c) => sendJson(c.res, 200, { status: 'ok', models: this.catalog.models.length, pid: process.pid }) },
       { method: 'GET', path: /^\/api\/v1\/models\/(.+)\/endpoints$/, handler: (c) => sendJson(c.res, 200, modelEndpoints(this.catalog, c.params[0]!)) },
       { method: 'GET', path: /^\/api\/v1\/model\/(.+)$/, handler: (c) => sendJson(c.res, 200, oneModel(this.catalog, c.params[0]!)) },
     ];

@@ -106,6 +106,23 @@ describe('switchyard serve', () => {
     });
   });
 
+  test('--workers 2: one listening line, connections spread over two processes', async () => {
+    const cfg = join(dir, 'workers.json');
+    writeFileSync(cfg, JSON.stringify({}));
+    const p = await run(['serve', '--config', cfg, '--port', '0', '--workers', '2']);
+    try {
+      assert.match(p.stdout, /^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+      const pids = new Set<number>();
+      for (let i = 0; i < 40 && pids.size < 2; i++) {
+        const r = await fetch(`${p.url}/health`, { headers: { connection: 'close' } });
+        pids.add((await r.json()).pid);
+      }
+      assert.equal(pids.size, 2);
+    } finally {
+      await p.kill();
+    }
+  });
+
   test('with a master key it binds anywhere and requires the key', async () => {
     const cfg = join(dir, 'keyed.json');
     writeFileSync(cfg, JSON.stringify({ master_key: '${MK}' }));
