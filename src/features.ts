@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/types.js';
 import type { GatewayExtensions, Route } from './server/app.js';
 import type { ChatHooks } from './server/chat.js';
+import { generationsFeature } from './store/generations-feature.js';
 import { keysFeature } from './store/keys-feature.js';
 
 export interface FeatureContext {
@@ -17,6 +18,7 @@ export interface FeatureContext {
 export type Feature = (config: Config, ctx: FeatureContext) => Promise<GatewayExtensions | undefined> | GatewayExtensions | undefined;
 
 const FEATURES: Feature[] = [
+  generationsFeature,
   keysFeature,
 ];
 

@@ -24,6 +24,7 @@
  * Schema changes are versioned migrations per feature namespace (src/store/migrations.ts).
  * `openDb(config)` opens the configured store once per Config and shares it between features.
  */
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
@@ -48,7 +49,7 @@ export interface Db {
 export interface StorageConfig {
   /** `sqlite` (default) or `postgres`. */
   driver: string;
-  /** SQLite file; `:memory:` for a throwaway database. Default ./data/switchyard.db. */
+  /** SQLite file; `:memory:` for a throwaway database. Default ./data/switchyard.db, relative to the config file. */
   path: string;
   /** PostgreSQL connection string (driver postgres). */
   url: string | undefined;
@@ -58,13 +59,20 @@ export interface StorageConfig {
 
 export const DEFAULT_DB_PATH = './data/switchyard.db';
 
+/** A relative path is relative to the config file's directory (the current directory without a file). */
+export function resolveStoragePath(path: string, source: string): string {
+  if (path === ':memory:' || isAbsolute(path) || !isAbsolute(source)) return path;
+  return resolve(dirname(source), path);
+}
+
 export function storageConfig(config: Config): StorageConfig {
   const raw = config.raw.storage;
   const s = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const url = typeof s.url === 'string' && s.url !== '' ? s.url : undefined;
   const named = typeof s.driver === 'string' && s.driver !== '' ? s.driver : typeof s.type === 'string' && s.type !== '' ? s.type : undefined; // `type` is an alias
   const driver = named ?? (url !== undefined && /^postgres(ql)?:/.test(url) ? 'postgres' : 'sqlite');
-  return { driver, path: typeof s.path === 'string' && s.path !== '' ? s.path : DEFAULT_DB_PATH, url, raw: s };
+  const path = typeof s.path === 'string' && s.path !== '' ? s.path : DEFAULT_DB_PATH;
+  return { driver, path: resolveStoragePath(path, config.source), url, raw: s };
 }
 
 export type DbOpener = (storage: StorageConfig) => Promise<Db>;

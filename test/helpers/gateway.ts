@@ -17,7 +17,8 @@ export interface TestGateway {
  * `extensions` replaces that (pass {} for the bare core).
  */
 export async function startGateway(doc: Record<string, unknown>, extensions?: GatewayExtensions): Promise<TestGateway> {
-  const { config } = parseConfig(doc, 'test-config', {});
+  // tests never write ./data: an in-memory store unless the test names one (a temp file)
+  const { config } = parseConfig({ storage: { path: ':memory:' }, ...doc }, 'test-config', {});
   const logger = pino({ level: 'silent' });
   const gateway = createGateway(config, { logger, extensions: extensions ?? (await buildExtensions(config, { logger })) });
   const url = await gateway.listen(0, '127.0.0.1');

@@ -1,0 +1,194 @@
+/**
+ * The generation log: one durable row per chat request. `add` only appends to an in-memory
+ * buffer (the request path never waits on the disk); the buffer is written in one transaction
+ * every `flush_ms` (default 1000) or as soon as it holds `batch_size` records (default 200), and
+ * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
+ * records too, so a generation is queryable as soon as its response has been sent.
+ */
+import type { Db } from './db.js';
+import type { GenerationRecord } from './generations-record.js';
+import type { MigrationSet } from './migrations.js';
+
+export const GENERATION_MIGRATIONS: MigrationSet = {
+  namespace: 'generations',
+  migrations: [
+    {
+      version: 1,
+      name: 'create generations',
+      up: [
+        `CREATE TABLE IF NOT EXISTS generations (
+          id TEXT PRIMARY KEY,
+          created_at BIGINT NOT NULL,
+          key_hash TEXT NOT NULL,
+          key_kind TEXT NOT NULL,
+          model TEXT NOT NULL,
+          requested_model TEXT NOT NULL,
+          provider TEXT,
+          upstream_model TEXT,
+          upstream_id TEXT,
+          status INTEGER NOT NULL,
+          error TEXT,
+          streamed INTEGER NOT NULL,
+          cancelled INTEGER NOT NULL,
+          finish_reason TEXT,
+          native_finish_reason TEXT,
+          tokens_prompt INTEGER NOT NULL,
+          tokens_completion INTEGER NOT NULL,
+          tokens_reasoning INTEGER NOT NULL,
+          tokens_cached INTEGER NOT NULL,
+          cost DOUBLE PRECISION NOT NULL,
+          latency_ms INTEGER NOT NULL,
+          ttft_ms INTEGER,
+          tokens_per_second DOUBLE PRECISION,
+          attempts TEXT NOT NULL
+        )`,
+        'CREATE INDEX IF NOT EXISTS generations_created_at ON generations (created_at)',
+        'CREATE INDEX IF NOT EXISTS generations_model_created_at ON generations (model, created_at)',
+        'CREATE INDEX IF NOT EXISTS generations_key_created_at ON generations (key_hash, created_at)',
+      ],
+    },
+  ],
+};
+
+const COLUMNS = [
+  'id', 'created_at', 'key_hash', 'key_kind', 'model', 'requested_model', 'provider', 'upstream_model', 'upstream_id', 'status', 'error',
+  'streamed', 'cancelled', 'finish_reason', 'native_finish_reason', 'tokens_prompt', 'tokens_completion', 'tokens_reasoning', 'tokens_cached',
+  'cost', 'latency_ms', 'ttft_ms', 'tokens_per_second', 'attempts',
+] as const;
+
+const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
+
+function toRow(g: GenerationRecord) {
+  return COLUMNS.map((c) => (c === 'attempts' ? JSON.stringify(g.attempts) : (g[c] as string | number | boolean | null)));
+}
+
+function fromRow(r: Record<string, unknown>): GenerationRecord {
+  const out = { ...r } as Record<string, unknown>;
+  out.streamed = Number(r.streamed) === 1;
+  out.cancelled = Number(r.cancelled) === 1;
+  out.attempts = JSON.parse(String(r.attempts ?? '[]'));
+  for (const k of ['created_at', 'status', 'tokens_prompt', 'tokens_completion', 'tokens_reasoning', 'tokens_cached', 'cost', 'latency_ms'])
+    out[k] = Number(r[k]);
+  for (const k of ['ttft_ms', 'tokens_per_second']) out[k] = r[k] == null ? null : Number(r[k]);
+  return out as unknown as GenerationRecord;
+}
+
+export interface GenerationLogOptions {
+  flushMs: number;
+  batchSize: number;
+  /** Records kept in memory at most while the database refuses writes (oldest dropped first). */
+  maxBuffered: number;
+  onError?: (err: unknown, dropped: number) => void;
+}
+
+export const DEFAULT_LOG_OPTIONS: GenerationLogOptions = { flushMs: 1000, batchSize: 200, maxBuffered: 50_000 };
+
+export interface ListQuery {
+  model?: string;
+  /** Epoch ms. */
+  since?: number;
+  keyHash?: string;
+  limit?: number;
+}
+
+export class GenerationLog {
+  private buffer: GenerationRecord[] = [];
+  private readonly pending = new Map<string, GenerationRecord>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  readonly opts: GenerationLogOptions;
+
+  constructor(
+    readonly db: Db,
+    opts: Partial<GenerationLogOptions> = {},
+  ) {
+    this.opts = { ...DEFAULT_LOG_OPTIONS, ...opts };
+  }
+
+  /** Queues a record; never blocks or throws. */
+  add(g: GenerationRecord): void {
+    if (this.closed) return;
+    this.buffer.push(g);
+    this.pending.set(g.id, g);
+    if (this.buffer.length > this.opts.maxBuffered) {
+      const dropped = this.buffer.splice(0, this.buffer.length - this.opts.maxBuffered);
+      for (const d of dropped) this.pending.delete(d.id);
+      this.opts.onError?.(new Error('generation log buffer full'), dropped.length);
+    }
+    if (this.buffer.length >= this.opts.batchSize) void this.flush();
+    else if (this.timer === undefined) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush();
+      }, this.opts.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything buffered so far. */
+  async flush(): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing;
+    if (this.buffer.length === 0) return;
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = (async () => {
+      try {
+        await this.db.transaction(async (tx) => {
+          for (const g of batch) await tx.exec(INSERT, toRow(g));
+        });
+        for (const g of batch) if (this.pending.get(g.id) === g) this.pending.delete(g.id);
+      } catch (e) {
+        this.buffer = [...batch, ...this.buffer]; // kept for the next flush
+        this.opts.onError?.(e, 0);
+        if (!this.closed && this.timer === undefined) {
+          this.timer = setTimeout(() => {
+            this.timer = undefined;
+            void this.flush();
+          }, this.opts.flushMs);
+          this.timer.unref();
+        }
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    await this.flushing;
+  }
+
+  async get(id: string): Promise<GenerationRecord | undefined> {
+    const p = this.pending.get(id);
+    if (p !== undefined) return p;
+    const row = await this.db.get('SELECT * FROM generations WHERE id = ?', [id]);
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** Most recent first. */
+  async list(q: ListQuery = {}): Promise<GenerationRecord[]> {
+    await this.flush();
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (q.model !== undefined) {
+      where.push('model = ?');
+      params.push(q.model);
+    }
+    if (q.since !== undefined) {
+      where.push('created_at >= ?');
+      params.push(q.since);
+    }
+    if (q.keyHash !== undefined) {
+      where.push('key_hash = ?');
+      params.push(q.keyHash);
+    }
+    params.push(Math.max(1, Math.min(q.limit ?? 50, 10_000)));
+    const sql = `SELECT * FROM generations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    return (await this.db.query(sql, params)).map(fromRow);
+  }
+
+  /** Flushes and stops; later adds are ignored. Does not close the Db (its owner does). */
+  async close(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.closed = true;
+    await this.flush();
+  }
+}
