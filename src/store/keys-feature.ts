@@ -1,12 +1,14 @@
 /**
  * The keys feature (one entry in src/features.ts): stored API keys, their limits and usage, on the
- * configured store (`storage:`) and state (`state:`). Optional `keys:` section:
- *   keys: { cache_ms: 250, hold_ttl_ms: <longest provider timeout + 60 s> }
+ * configured store (`storage:`) and state (`state:`). With `state: { type: redis }` it also
+ * contributes the routing planner over endpoint health shared by all replicas. Optional `keys:`:
+ *   keys: { cache_ms: 250, hold_ttl_ms: <longest provider timeout + 60 s>, touch_every_ms: 5000 }
  */
 import type { Config } from '../config/types.js';
 import type { Feature } from '../features.js';
 import { Catalog } from '../router/catalog.js';
 import { keyRoutes } from '../server/keys.js';
+import { sharedHealthPlanner } from '../state/health.js';
 import { openState } from '../state/index.js';
 import { openDb, type Db } from './db.js';
 import { KEY_MIGRATIONS, KeyStore } from './keys.js';
@@ -43,6 +45,11 @@ export const keysFeature: Feature = async (config, ctx) => {
     await db.close();
     throw e;
   });
+  const shared = await sharedHealthPlanner(config).catch(async (e) => {
+    await state.close();
+    await db.close();
+    throw e;
+  });
   const service = new KeyService(keys, usage, state, new Catalog(config), ctx.logger, options(config));
   await service.refreshHasKeys();
   services.set(config, service);
@@ -50,6 +57,7 @@ export const keysFeature: Feature = async (config, ctx) => {
   const poll = config.master_key === undefined ? setInterval(() => void service.refreshHasKeys().catch(() => undefined), 1000) : undefined;
   poll?.unref();
   return {
+    ...(shared !== undefined ? { planner: shared.planner } : {}),
     resolveKey: (token) => service.resolve(token),
     hasKeys: () => service.hasKeys(),
     hooks: { before: (p, req) => service.before(p, req), after: (r) => service.after(r) },
@@ -58,6 +66,7 @@ export const keysFeature: Feature = async (config, ctx) => {
       if (poll !== undefined) clearInterval(poll);
       await service.idle();
       services.delete(config);
+      await shared?.close();
       await state.close();
       await db.close();
     },
