@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ChatCompletion, ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
+import type { ChatCompletion, ChatCompletionCreateParamsStreaming, ChatCompletionMessageFunctionToolCall, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { GEMINI_KEY, GEMINI_MODEL, SKIP_SIGNATURE, part, reply, streamReply } from '../fakes/gemini.js';
 import { searchGutenbergBooks, searchGutenbergTool } from '../fixtures/books.js';
 import { assistantMessage, fold, startKit, type Kit } from './gemini-kit.js';
@@ -82,7 +82,7 @@ describe('multi-step loop with thinking, streaming', () => {
     const sigThought = part.thought('', { signed: true }).thoughtSignature;
     kit.fake.enqueue(streamReply([[part.thought('Search ')], [part.thought('first.'), { text: '', thought: true, thoughtSignature: sigThought }], [c1]], { usage: { prompt: 30, candidates: 10, thoughts: 12 }, fragment: { random: 9 } }));
     const messages = question();
-    const s1 = await fold(await kit.client.chat.completions.create({ model: GEMINI_MODEL, messages, tools, stream: true, reasoning: { effort: 'low' } } as any));
+    const s1 = await fold(await kit.client.chat.completions.create({ model: GEMINI_MODEL, messages, tools, stream: true, reasoning: { effort: 'low' } } as ChatCompletionCreateParamsStreaming));
     assert.deepEqual(kit.fake.last!.body.generationConfig.thinkingConfig, { thinkingBudget: 2048, includeThoughts: true });
     assert.equal(s1.reasoning, 'Search first.');
     assert.equal(s1.finishReason, 'tool_calls');
@@ -94,7 +94,7 @@ describe('multi-step loop with thinking, streaming', () => {
 
     messages.push(assistantMessage(s1), { role: 'tool', tool_call_id: s1.toolCalls[0]!.id, content: '[]' });
     kit.fake.enqueue(streamReply([[part.text('Nothing found.')]]));
-    const s2 = await fold(await kit.client.chat.completions.create({ model: GEMINI_MODEL, messages, tools, stream: true, reasoning: { effort: 'low' } } as any));
+    const s2 = await fold(await kit.client.chat.completions.create({ model: GEMINI_MODEL, messages, tools, stream: true, reasoning: { effort: 'low' } } as ChatCompletionCreateParamsStreaming));
     assert.equal(s2.content, 'Nothing found.');
     assert.deepEqual(kit.fake.last!.body.contents[1].parts, [
       { text: 'Search first.', thought: true, thoughtSignature: sigThought },
