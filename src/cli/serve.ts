@@ -1,5 +1,5 @@
 /**
- * `switchyard serve [--config FILE] [--port N] [--host H] [--workers N]`.
+ * `switchyard serve [--config FILE] [--port N] [--host H] [--workers N] [--record DIR]`.
  * With --workers N > 1 a node:cluster primary forks N gateway processes sharing one listening
  * socket; it prints the one `listening on` line once the first worker listens.
  */
@@ -9,6 +9,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { buildExtensions } from '../features.js';
 import { createGateway } from '../server/app.js';
+import { recordAllProviders } from '../providers/replay/record.js';
 
 export async function serve(argv: string[]): Promise<number | void> {
   const { values } = parseArgs({
@@ -18,6 +19,7 @@ export async function serve(argv: string[]): Promise<number | void> {
       port: { type: 'string', short: 'p' },
       host: { type: 'string', short: 'H' },
       workers: { type: 'string', short: 'w' },
+      record: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -38,6 +40,7 @@ export async function serve(argv: string[]): Promise<number | void> {
     throw e;
   }
   const { config, warnings } = loaded;
+  if (values.record !== undefined) recordAllProviders(config, values.record);
   const port = values.port !== undefined ? Number(values.port) : config.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`--port: must be an integer 0-65535 (got ${values.port})\n`);

@@ -22,6 +22,8 @@ export interface DefaultProvider {
   type: string;
   /** The environment variable holding the API key. */
   env: string;
+  /** The environment variable that may override the base URL (a proxy, a local fake). */
+  baseUrlEnv: string;
   models: readonly DefaultModel[];
 }
 
@@ -30,6 +32,7 @@ export const DEFAULT_PROVIDERS: readonly DefaultProvider[] = [
     name: 'openai',
     type: 'openai',
     env: 'OPENAI_API_KEY',
+    baseUrlEnv: 'OPENAI_BASE_URL',
     models: [
       { id: 'openai/gpt-5', name: 'OpenAI: GPT-5', upstream: 'gpt-5', context_length: 400_000, max_completion_tokens: 128_000, usd: [1.25, 10, 0.125] },
       { id: 'openai/gpt-5-mini', name: 'OpenAI: GPT-5 Mini', upstream: 'gpt-5-mini', context_length: 400_000, max_completion_tokens: 128_000, usd: [0.25, 2, 0.025] },
@@ -44,6 +47,7 @@ export const DEFAULT_PROVIDERS: readonly DefaultProvider[] = [
     name: 'anthropic',
     type: 'anthropic',
     env: 'ANTHROPIC_API_KEY',
+    baseUrlEnv: 'ANTHROPIC_BASE_URL',
     models: [
       { id: 'anthropic/claude-opus-4.5', name: 'Anthropic: Claude Opus 4.5', upstream: 'claude-opus-4-5', context_length: 200_000, max_completion_tokens: 64_000, usd: [5, 25, 0.5] },
       { id: 'anthropic/claude-sonnet-4.5', name: 'Anthropic: Claude Sonnet 4.5', upstream: 'claude-sonnet-4-5', context_length: 200_000, max_completion_tokens: 64_000, usd: [3, 15, 0.3] },
@@ -55,6 +59,7 @@ export const DEFAULT_PROVIDERS: readonly DefaultProvider[] = [
     name: 'google',
     type: 'gemini',
     env: 'GEMINI_API_KEY',
+    baseUrlEnv: 'GEMINI_BASE_URL',
     models: [
       { id: 'google/gemini-2.5-pro', name: 'Google: Gemini 2.5 Pro', upstream: 'gemini-2.5-pro', context_length: 1_048_576, max_completion_tokens: 65_536, usd: [1.25, 10, 0.125] },
       { id: 'google/gemini-2.5-flash', name: 'Google: Gemini 2.5 Flash', upstream: 'gemini-2.5-flash', context_length: 1_048_576, max_completion_tokens: 65_536, usd: [0.3, 2.5, 0.03] },

@@ -2,7 +2,8 @@
  * The built-in configuration, used when there is no config file: the offline demo model
  * `switchyard/replay-demo` (the seed's book-search conversation, replayed from bundled
  * Anthropic-format cassettes through the Anthropic adapter), plus, for each of OPENAI_API_KEY,
- * ANTHROPIC_API_KEY and GEMINI_API_KEY that is set, that provider and its tool-capable models.
+ * ANTHROPIC_API_KEY and GEMINI_API_KEY that is set, that provider and its tool-capable models
+ * (OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL override where they are sent).
  */
 import { fileURLToPath } from 'node:url';
 import { getAdapter } from '../providers/index.js';
@@ -45,7 +46,8 @@ export function builtinConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const p of DEFAULT_PROVIDERS) {
     const key = env[p.env];
     if (key === undefined || key === '' || getAdapter(p.type) === undefined) continue;
-    providers[p.name] = { type: p.type, api_key: key };
+    const base = env[p.baseUrlEnv];
+    providers[p.name] = base ? { type: p.type, api_key: key, base_url: base } : { type: p.type, api_key: key };
     for (const m of p.models) models.push(modelDoc(p.name, m));
   }
   return { providers, models };

@@ -103,3 +103,8 @@ export async function writeCassette(dir: string, c: Cassette): Promise<string> {
   await writeFile(file, `${JSON.stringify(c, null, 2)}\n`);
   return file;
 }
+
+/** `switchyard serve --record DIR`: every live provider records into DIR (replay providers are already recordings). */
+export function recordAllProviders(config: Pick<Config, 'providers'>, dir: string): void {
+  for (const p of config.providers.values()) if (p.type !== 'replay') p.record_dir = dir;
+}
