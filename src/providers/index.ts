@@ -1,6 +1,7 @@
 /** The provider registry: one line per provider type. */
 import { anthropic } from './anthropic/index.js';
 import { bedrock } from './bedrock/index.js';
+import { mistral } from './mistral/index.js';
 import { gemini } from './gemini/index.js';
 import { openai, openaiCompatible } from './openai/index.js';
 import { ollama } from './ollama/index.js';
@@ -16,6 +17,7 @@ const adapters: ProviderAdapter[] = [
   ollama,
   ...presets,
   bedrock,
+  mistral,
   createReplayAdapter(() => registry),
 ];
 

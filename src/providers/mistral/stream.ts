@@ -1,0 +1,46 @@
+/**
+ * Mistral SSE → canonical events. The chunks are OpenAI's, so the OpenAI stream parser does the
+ * work; this layer only (1) turns list-shaped `delta.content` (thinking and text chunks) into
+ * reasoning events plus a plain-string content, and (2) maps rewritten tool-call ids back to the
+ * client's. Events without list content are handed over byte-for-byte as they came.
+ */
+import { createOpenAIStreamParser } from '../openai/stream.js';
+import { SseDecoder } from '../shared/sse.js';
+import type { AdapterContext, Emit, StreamParser } from '../types.js';
+import { splitContent } from './content.js';
+import { idsFor } from './ids.js';
+
+const encoder = new TextEncoder();
+
+export function createMistralStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
+  const ids = idsFor(ctx);
+  const inner = createOpenAIStreamParser(ctx, ids.size === 0 ? emit : (e) => emit(e.type === 'tool_call_start' ? { ...e, id: ids.inbound(e.id) } : e));
+  const forward = (data: string) => inner.push(encoder.encode(`data: ${data}\n\n`));
+  const decoder = new SseDecoder(({ data }) => {
+    if (!data.includes('"content":[')) return forward(data);
+    let chunk: any;
+    try {
+      chunk = JSON.parse(data);
+    } catch {
+      return forward(data); // the inner parser reports it
+    }
+    const delta = chunk?.choices?.[0]?.delta;
+    if (delta == null || !Array.isArray(delta.content)) return forward(data);
+    const split = splitContent(delta.content);
+    if (split.thinking !== '') {
+      const detail = { type: 'reasoning.text' as const, text: split.thinking, format: 'unknown', index: 0 };
+      emit({ type: 'reasoning', text: split.thinking, detail: split.signature === undefined ? detail : { ...detail, signature: split.signature } });
+    } else if (split.signature !== undefined) {
+      emit({ type: 'reasoning', detail: { type: 'reasoning.text', text: '', signature: split.signature, format: 'unknown', index: 0 } });
+    }
+    delta.content = split.text;
+    forward(JSON.stringify(chunk));
+  });
+  return {
+    push: (bytes) => decoder.push(bytes),
+    end: () => {
+      decoder.end();
+      inner.end();
+    },
+  };
+}
