@@ -51,7 +51,7 @@ export function keyData(k: KeyRecord, w: UsageWindows) {
 
 const NO_RATE = { requests: -1, interval: '1m', note: 'this key has no request rate limit' };
 
-/** GET /api/v1/key: the calling key (master and open gateways get an unlimited pseudo-key). */
+/** GET /api/v1/key: the calling key (the master key and an open gateway get an unlimited pseudo-key whose usage is that of all stored keys). */
 async function currentKey(service: KeyService, p: Principal) {
   const base = {
     is_free_tier: false,

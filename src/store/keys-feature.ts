@@ -2,7 +2,7 @@
  * The keys feature (one entry in src/features.ts): stored API keys, their limits and usage, on the
  * configured store (`storage:`) and state (`state:`). With `state: { type: redis }` it also
  * contributes the routing planner over endpoint health shared by all replicas. Optional `keys:`:
- *   keys: { cache_ms: 250, hold_ttl_ms: <longest provider timeout + 60 s>, touch_every_ms: 5000 }
+ *   keys: { cache_ms: 250, flush_ms: 50, hold_ttl_ms: <longest provider timeout + 60 s>, touch_every_ms: 5000 }
  */
 import type { Config } from '../config/types.js';
 import type { Feature } from '../features.js';
@@ -33,7 +33,7 @@ function options(config: Config): KeyServiceOptions {
   const k = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : d);
   const longest = Math.max(0, ...[...config.providers.values()].map((p) => p.timeout_ms));
-  return { cacheMs: num(k.cache_ms, 250), holdTtlMs: num(k.hold_ttl_ms, longest + 60_000), touchEveryMs: num(k.touch_every_ms, 5000) };
+  return { cacheMs: num(k.cache_ms, 250), holdTtlMs: num(k.hold_ttl_ms, longest + 60_000), touchEveryMs: num(k.touch_every_ms, 5000), flushMs: num(k.flush_ms, 50) };
 }
 
 /** The running service of a gateway built from this config (tests and the CLI look it up). */

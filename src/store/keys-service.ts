@@ -1,7 +1,8 @@
 /**
  * Stored keys at request time: authentication (resolveKey), the checks before routing (model
  * allow-list → 403, request rate and tokens per minute → 429, credit limit → 402) and charging
- * once the request has ended. Key rows are cached for `cacheMs` (default 250 ms), so a key
+ * once the request has ended: at once in the shared state (holds, token windows), and in batches
+ * in the store's ledger (`flushMs`, default 50 ms). Key rows are cached for `cacheMs` (default 250 ms), so a key
  * disabled on any replica (or by the CLI) is refused everywhere well within a second.
  */
 import { randomUUID } from 'node:crypto';
@@ -16,7 +17,7 @@ import { keyIdOf, verifyKey } from './keys-crypto.js';
 import { formatRate, modelAllowed } from './keys-policy.js';
 import type { KeyRecord, KeyStore } from './keys.js';
 import { costOf, worstCaseCost } from './usage-cost.js';
-import type { UsageStore } from './usage.js';
+import type { Charge, UsageStore } from './usage.js';
 
 export interface KeyPrincipal extends Principal {
   kind: 'key';
@@ -33,7 +34,11 @@ export interface KeyServiceOptions {
   holdTtlMs: number;
   /** last_used_at is written at most this often per key and process, ms. */
   touchEveryMs: number;
+  /** Charges are written in batches: at most this long after a request ends, ms. */
+  flushMs: number;
 }
+
+const BATCH = 200;
 
 const TOKEN_WINDOW_MS = 60_000;
 
@@ -43,6 +48,8 @@ export class KeyService {
   private readonly cache = new Map<string, { at: number; row: { salt: string; hash: string; key: KeyRecord } | undefined }>();
   private readonly touched = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly queue: Charge[] = [];
+  private timer: NodeJS.Timeout | undefined;
   private anyKeys = false;
 
   constructor(
@@ -103,10 +110,7 @@ export class KeyService {
 
   /** Refuses the request (403/429/402) or holds credit for it. */
   async before(principal: Principal, req: CanonicalRequest): Promise<void> {
-    if (!isKeyPrincipal(principal)) {
-      principal.admitted = true;
-      return;
-    }
+    if (!isKeyPrincipal(principal)) return; // the master key and an open gateway are not limited
     const key = principal.key;
     const models = modelIds(req);
     const denied = models.filter((m) => !modelAllowed(key.models, m));
@@ -134,26 +138,35 @@ export class KeyService {
     principal.admitted = true;
   }
 
-  /** Charges the request (off the request path). */
+  /** Charges a stored key for the request (off the request path). The generation log records every request. */
   after(record: ChatRecord): void {
-    if (record.principal.admitted !== true) return; // refused before routing (or invalid): nothing ran, nothing held
-    this.track(this.charge(record));
+    const p = record.principal;
+    if (!isKeyPrincipal(p) || p.admitted !== true) return; // refused before routing (or invalid): nothing ran, nothing held
+    this.track(this.charge(record, p));
   }
 
-  private async charge(record: ChatRecord): Promise<void> {
-    const p = record.principal;
+  private async charge(record: ChatRecord, p: KeyPrincipal): Promise<void> {
     const c = costOf(record);
-    const kp = isKeyPrincipal(p) ? p : undefined;
-    const key = kp?.key;
-    if (kp?.hold !== undefined) {
-      const hold = kp.hold;
-      kp.hold = undefined;
-      await this.state.settle(`credit:${kp.key.id}`, hold.id, c.cost);
+    const key = p.key;
+    if (p.hold !== undefined) {
+      const hold = p.hold;
+      p.hold = undefined;
+      await this.state.settle(`credit:${key.id}`, hold.id, c.cost);
     }
-    if (key?.tokensPerMinute !== undefined && c.promptTokens + c.completionTokens > 0) {
+    if (key.tokensPerMinute !== undefined && c.promptTokens + c.completionTokens > 0) {
       await this.state.addTokens(`tpm:${key.id}`, c.promptTokens + c.completionTokens, TOKEN_WINDOW_MS, record.generationId);
     }
-    await this.usage.charge({ generationId: record.generationId, keyId: key?.id, principal: p.id, ...c, at: record.endedAt || Date.now() });
+    this.queue.push({ generationId: record.generationId, keyId: key.id, principal: p.id, ...c, at: record.endedAt || Date.now() });
+    if (this.queue.length >= BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.flushMs);
+  }
+
+  /** Writes the queued charges (one transaction). */
+  private flush(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue.splice(0);
+    if (batch.length > 0) this.track(this.usage.chargeMany(batch));
   }
 
   private track(p: Promise<unknown>): void {
@@ -167,7 +180,10 @@ export class KeyService {
 
   /** Resolves when every charge started so far is written. */
   async idle(): Promise<void> {
-    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    while (this.pending.size > 0 || this.queue.length > 0) {
+      if (this.pending.size === 0) this.flush();
+      await Promise.all([...this.pending]);
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The usage ledger: one row per generation (so charging is idempotent), and the key's running
- * total updated in the same transaction. Daily/weekly/monthly figures are sums over the ledger
+ * total updated in the same transaction (batches: one transaction for many requests). Daily/weekly/monthly figures are sums over the ledger
  * (UTC calendar periods, as OpenRouter reports them).
  */
 import type { Db } from './db.js';
@@ -69,15 +69,27 @@ export class UsageStore {
 
   /** Records one generation's usage and adds its cost to the key; a repeated generation id is ignored. */
   async charge(c: Charge): Promise<boolean> {
+    return (await this.chargeMany([c])) === 1;
+  }
+
+  /** Records several in one transaction; returns how many were new. */
+  async chargeMany(charges: readonly Charge[]): Promise<number> {
+    if (charges.length === 0) return 0;
     return this.db.transaction(async (tx) => {
-      const { changes } = await tx.exec(
-        `INSERT INTO usage_events (generation_id, key_id, principal, model, provider, prompt_tokens, completion_tokens, cost, estimated, outcome, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (generation_id) DO NOTHING`,
-        [c.generationId, c.keyId ?? null, c.principal, c.model ?? null, c.provider ?? null, c.promptTokens, c.completionTokens, c.cost, c.estimated, c.outcome, c.at],
-      );
-      if (changes === 0) return false;
-      if (c.keyId !== undefined && c.cost !== 0) await tx.exec('UPDATE api_keys SET usage = usage + ? WHERE id = ?', [c.cost, c.keyId]);
-      return true;
+      let added = 0;
+      const perKey = new Map<string, number>();
+      for (const c of charges) {
+        const { changes } = await tx.exec(
+          `INSERT INTO usage_events (generation_id, key_id, principal, model, provider, prompt_tokens, completion_tokens, cost, estimated, outcome, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (generation_id) DO NOTHING`,
+          [c.generationId, c.keyId ?? null, c.principal, c.model ?? null, c.provider ?? null, c.promptTokens, c.completionTokens, c.cost, c.estimated, c.outcome, c.at],
+        );
+        if (changes === 0) continue;
+        added++;
+        if (c.keyId !== undefined && c.cost !== 0) perKey.set(c.keyId, (perKey.get(c.keyId) ?? 0) + c.cost);
+      }
+      for (const [id, cost] of perKey) await tx.exec('UPDATE api_keys SET usage = usage + ? WHERE id = ?', [cost, id]);
+      return added;
     });
   }
 
