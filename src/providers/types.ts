@@ -53,6 +53,20 @@ export interface AdapterContext {
   endpoint: EndpointConfig;
   /** The gateway's generation id for this request (gen-…): a seed for synthesized ids. */
   generationId: string;
+  /** The request this attempt serves (after parameter restriction). Set by the router; wrappers read it when parsing (emulated tools). */
+  request?: CanonicalRequest;
+  /**
+   * One more exchange with the same upstream (same signal and timeout). Adapters do no I/O; this is
+   * for wrappers that must ask again within one attempt (the emulated-tools retry). Set by the router.
+   */
+  send?(req: UpstreamRequest): Promise<UpstreamExchange>;
+}
+
+/** An upstream HTTP response as `AdapterContext.send` returns it. */
+export interface UpstreamExchange {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: AsyncIterable<Uint8Array> & { text(): Promise<string>; destroy(err?: Error): unknown };
 }
 
 export interface UpstreamRequest {
@@ -66,8 +80,8 @@ export interface UpstreamRequest {
 /** Turns upstream stream bytes into canonical events; must accept any chunk boundary. */
 export interface StreamParser {
   push(chunk: Uint8Array): void;
-  /** The upstream closed the stream. */
-  end(): void;
+  /** The upstream closed the stream. May finish asynchronously (a wrapper asking again); the router awaits it. */
+  end(): void | Promise<void>;
 }
 
 export type Emit = (event: StreamEvent) => void;
@@ -87,6 +101,8 @@ export interface ProviderAdapter {
   sign?(req: UpstreamRequest, ctx: AdapterContext): Promise<UpstreamRequest>;
   /** Parsed JSON body of a successful non-streaming upstream response → canonical response. */
   parseResponse(body: unknown, ctx: AdapterContext): CanonicalResponse;
+  /** Optional async step after parseResponse (a wrapper asking again: the emulated-tools retry). */
+  completeResponse?(res: CanonicalResponse, ctx: AdapterContext): Promise<CanonicalResponse>;
   /** A parser for a successful streaming upstream response. */
   createStreamParser(ctx: AdapterContext, emit: Emit): StreamParser;
   /** A non-2xx upstream response → the gateway error to report. */

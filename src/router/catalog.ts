@@ -1,5 +1,6 @@
 /** The model catalog: model ids → their configured endpoints, providers and adapters. */
 import type { Config, ModelConfig } from '../config/types.js';
+import { adapterFor, withEmulatedTools } from '../providers/emulated/index.js';
 import { getAdapter } from '../providers/index.js';
 import type { EndpointConfig, ProviderAdapter, ProviderConfig } from '../providers/types.js';
 
@@ -13,22 +14,25 @@ export interface Candidate {
 export class Catalog {
   private readonly byId = new Map<string, ModelConfig>();
   private readonly candidates = new Map<string, Candidate[]>();
+  /** The configured models, with `tools: emulated` endpoints shown as tool-capable. */
+  private readonly list: readonly ModelConfig[];
 
   constructor(readonly config: Config) {
-    for (const m of config.models) {
+    this.list = config.models.map(withEmulatedTools);
+    for (const m of this.list) {
       this.byId.set(m.id, m);
       this.candidates.set(
         m.id,
         m.endpoints.map((endpoint) => {
           const provider = config.providers.get(endpoint.provider)!;
-          return { model: m, endpoint, provider, adapter: getAdapter(provider.type)! };
+          return { model: m, endpoint, provider, adapter: adapterFor(endpoint, getAdapter(provider.type)!) };
         }),
       );
     }
   }
 
   get models(): readonly ModelConfig[] {
-    return this.config.models;
+    return this.list;
   }
 
   /** Looks a model up by id; a `:variant` suffix (`:free`, `:nitro`, …) falls back to the base id. */

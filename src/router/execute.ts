@@ -264,7 +264,8 @@ export class Router {
     record: Attempt,
   ): Promise<GatewayError | undefined> {
     const req = withoutParameters(full, unsupportedParameters(full, cand.endpoint.supported_parameters));
-    const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId };
+    const sendOpts = { signal: opts.signal, timeoutMs: cand.provider.timeout_ms, providerName: cand.provider.name };
+    const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId, request: req, send: (r) => this.upstream.send(r, sendOpts) };
     let upstreamReq;
     try {
       upstreamReq = cand.adapter.buildRequest(req, ctx);
@@ -321,7 +322,8 @@ export class Router {
       }));
     }
     try {
-      const canonical = cand.adapter.parseResponse(json, ctx);
+      let canonical = cand.adapter.parseResponse(json, ctx);
+      if (cand.adapter.completeResponse !== undefined) canonical = await cand.adapter.completeResponse(canonical, ctx);
       result.response = renderResponse(canonical, meta);
       result.upstreamId = canonical.upstreamId;
       result.firstTokenAt = Date.now();
@@ -359,7 +361,7 @@ export class Router {
         parser.push(chunk);
         if (early !== undefined || renderer.finished) break;
       }
-      if (early === undefined && !renderer.finished) parser.end();
+      if (early === undefined && !renderer.finished) await parser.end();
     } catch (e) {
       if (opts.signal.aborted) {
         result.cancelled = true;
