@@ -11,8 +11,8 @@
  * temperature/top_p/top_k ranges, stop_sequences, and extended thinking: budget ≥ 1024 and below
  * max_tokens, no forced tool_choice, temperature 1 only, no top_k, top_p ≥ 0.95, the final
  * assistant turn with tool_use starting with a thinking block, and every thinking signature /
- * redacted_thinking payload being one this fake issued for exactly that text (a dropped, empty
- * or edited signature is rejected).
+ * redacted_thinking payload being one this fake issued for exactly that text (its HMAC, or an
+ * explicit signature a reply was built with): a dropped, empty or edited signature is rejected.
  */
 import { createHmac } from 'node:crypto';
 import { FakeServer, sseEvent, type FakeServerOptions, type Fragmenting, type RecordedRequest, type Reply } from './harness.js';
@@ -42,6 +42,22 @@ const BLOCK_KEYS: Record<string, Set<string>> = {
 /** The signature this fake gives a thinking block with this text (HMAC: edits are detected). */
 export function signThinking(thinking: string): string {
   return `sig_${createHmac('sha256', SECRET).update(thinking).digest('base64url')}`;
+}
+
+/** Signatures a test chose for a reply (a thinking block built with an explicit signature). */
+const issued = new Map<string, Set<string>>();
+
+/** The signature a reply carries for this text; an explicit one is remembered as issued. */
+function issue(thinking: string, signature: string | undefined): string {
+  if (signature === undefined) return signThinking(thinking);
+  let set = issued.get(thinking);
+  if (set === undefined) issued.set(thinking, (set = new Set()));
+  set.add(signature);
+  return signature;
+}
+
+function signatureValid(thinking: string, signature: string): boolean {
+  return signature === signThinking(thinking) || issued.get(thinking)?.has(signature) === true;
 }
 
 /** An opaque redacted_thinking payload this fake recognises. */
@@ -243,7 +259,7 @@ function checkBlock(block: unknown, path: string, role: string, cache: { count: 
     case 'thinking':
       if (typeof block.thinking !== 'string') return invalid(`${path}.thinking.thinking: Field required`);
       if (typeof block.signature !== 'string') return invalid(`${path}.thinking.signature: Field required`);
-      if (block.signature !== signThinking(block.thinking)) return invalid(`${path}: Invalid \`signature\` in \`thinking\` block`);
+      if (!signatureValid(block.thinking, block.signature)) return invalid(`${path}: Invalid \`signature\` in \`thinking\` block`);
       return undefined;
     case 'redacted_thinking':
       if (typeof block.data !== 'string' || !redactedValid(block.data)) return invalid(`${path}: Invalid \`data\` in \`redacted_thinking\` block`);
@@ -375,7 +391,7 @@ function wireBlock(b: FakeBlock): Record<string, unknown> {
     case 'text':
       return { type: 'text', text: b.text, citations: null };
     case 'thinking':
-      return { type: 'thinking', thinking: b.thinking, signature: b.signature ?? signThinking(b.thinking) };
+      return { type: 'thinking', thinking: b.thinking, signature: issue(b.thinking, b.signature) };
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: b.data };
     case 'tool_use':
@@ -443,7 +459,7 @@ export function streamFrames(blocks: FakeBlock[], opts: StreamOptions = {}): str
       case 'thinking':
         frames.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
         for (const t of pieces(b.thinking, chunk)) delta({ type: 'thinking_delta', thinking: t });
-        delta({ type: 'signature_delta', signature: b.signature ?? signThinking(b.thinking) });
+        delta({ type: 'signature_delta', signature: issue(b.thinking, b.signature) });
         break;
       case 'redacted_thinking':
         frames.push(sseEvent('content_block_start', { type: 'content_block_start', index, content_block: { type: 'redacted_thinking', data: b.data } }));
