@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
 import type { FakeServer } from '../fakes/harness.js';
 import { stream, streamFrames } from '../fakes/openai.js';
+import { ollamaChat, ollamaLines, ollamaStream, startFakeOllama } from '../fakes/ollama.js';
 import { callBlock, lastUser, startFakeTextOnly, textReply, textStream } from '../fakes/text-only.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { collect } from '../conformance/suite.js';
@@ -174,4 +175,35 @@ test('the model list reports the endpoint honestly: tools supported, notes say e
   assert.ok(e.supported_parameters.includes('tools') && e.supported_parameters.includes('tool_choice'));
   assert.equal(e.notes, 'tools: emulated');
   assert.deepEqual(e.supports_tool_choice, { auto: true, none: true, required: true, function: true });
+});
+
+test('any adapter can be wrapped: an Ollama model without tool support, streaming and not', async () => {
+  const ollama = await startFakeOllama();
+  const g = await startGateway({
+    providers: { ol: { type: 'ollama', base_url: ollama.url } },
+    models: [{ id: 'ol/base', endpoints: [{ provider: 'ol', model: 'llama2:7b', tools: 'emulated' }] }],
+  }, {});
+  try {
+    const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'x', maxRetries: 0 });
+    ollama.enqueue(
+      ollamaChat({ content: callBlock('get_weather', { city: 'Oslo' }) }),
+      ollamaStream(ollamaLines({ content: ['It is ', 'sunny.'] }), 'byte'),
+    );
+    const r = await c.chat.completions.create({ ...base('ol/base') });
+    assert.equal((r.choices[0]!.message.tool_calls![0] as any).function.name, 'get_weather');
+    assert.equal(ollama.requests[0]!.body.tools, undefined);
+    const s = await collect(await c.chat.completions.create({
+      model: 'ol/base',
+      tools: [WEATHER],
+      stream: true,
+      messages: [...ASK, r.choices[0]!.message, { role: 'tool', tool_call_id: r.choices[0]!.message.tool_calls![0]!.id, content: '{"sky":"clear"}' }],
+    }));
+    assert.equal(s.content, 'It is sunny.');
+    const msgs = ollama.requests[1]!.body.messages;
+    assert.deepEqual(msgs.map((m: any) => m.role), ['system', 'user', 'assistant', 'user'], 'no tool roles reach the text-only model');
+    assert.match(msgs[3].content, /<tool_response name="get_weather">\n\{"sky":"clear"\}\n<\/tool_response>/);
+  } finally {
+    await g.close();
+    await ollama.stop();
+  }
 });
