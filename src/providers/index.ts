@@ -1,6 +1,7 @@
 /** The provider registry: one line per provider type. */
 import { anthropic } from './anthropic/index.js';
 import { bedrock } from './bedrock/index.js';
+import { cohere } from './cohere/index.js';
 import { mistral } from './mistral/index.js';
 import { gemini } from './gemini/index.js';
 import { openai, openaiCompatible } from './openai/index.js';
@@ -18,6 +19,7 @@ const adapters: ProviderAdapter[] = [
   ...presets,
   bedrock,
   mistral,
+  cohere,
   createReplayAdapter(() => registry),
 ];
 
