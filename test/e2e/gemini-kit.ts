@@ -55,6 +55,19 @@ export interface Folded {
 /** Reads an openai-SDK stream to the end and folds it into one message. */
 export async function fold(stream: AsyncIterable<ChatCompletionChunk>): Promise<Folded> {
   const out: Folded = { content: '', reasoning: '', reasoningDetails: [], toolCalls: [], finishReason: undefined, nativeFinishReason: undefined, usage: undefined, error: undefined };
+  try {
+    await readInto(out, stream);
+  } catch (e) {
+    // the SDK throws on a chunk that carries `error` (OpenRouter's mid-stream error): keep what came before
+    const err = e as { status?: number; message?: string; error?: unknown };
+    if (err.status === undefined && err.error === undefined) throw e;
+    out.error = { code: err.status, message: err.message, ...(typeof err.error === 'object' ? err.error : {}) };
+    out.finishReason ??= 'error';
+  }
+  return out;
+}
+
+async function readInto(out: Folded, stream: AsyncIterable<ChatCompletionChunk>): Promise<void> {
   for await (const chunk of stream) {
     const c = chunk as any;
     if (c.error) out.error = c.error;
@@ -83,7 +96,6 @@ export async function fold(stream: AsyncIterable<ChatCompletionChunk>): Promise<
       out.nativeFinishReason = choice.native_finish_reason;
     }
   }
-  return out;
 }
 
 /** The assistant message an application appends after a folded stream (reasoning_details included). */

@@ -63,8 +63,9 @@ describe('Gemini stream parser', () => {
   test('a blocked prompt → finish content_filter', () =>
     assert.deepEqual(parse([frame({ promptFeedback: { blockReason: 'PROHIBITED_CONTENT' } })]), [{ type: 'finish', reason: 'content_filter', native: 'PROHIBITED_CONTENT' }]));
   test('invalid JSON → error event', () => assert.equal(parse(['data: {nope\r\n\r\n'])[0]!.type, 'error'));
-  test('nothing after finish but usage', () => {
-    const ev = parse([chunk([{ text: 'a' }], { finishReason: 'STOP' }), chunk([{ text: 'late' }])]);
-    assert.ok(!ev.some((e) => e.type === 'text' && e.text === 'late'));
+  test('nothing after finish but usage: no late text, no late error', () => {
+    const ev = parse([chunk([{ text: 'a' }], { finishReason: 'STOP' }), chunk([{ text: 'late' }]), frame({ error: { code: 500, status: 'INTERNAL', message: 'x' } }), frame({ usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 2 } })]);
+    assert.ok(!ev.some((e) => (e.type === 'text' && e.text === 'late') || e.type === 'error'));
+    assert.deepEqual(ev.at(-1), { type: 'usage', usage: { promptTokens: 1, completionTokens: 2 } });
   });
 });

@@ -25,8 +25,9 @@ export function createGeminiStreamParser(ctx: AdapterContext, emit: Emit): Strea
     } catch {
       return emit({ type: 'error', error: garbage(ctx, data) });
     }
-    if (chunk === null || typeof chunk !== 'object') return emit({ type: 'error', error: garbage(ctx, data) });
-    if (chunk.error !== undefined) return emit({ type: 'error', error: googleError(chunk.error, data, {}, ctx) });
+    if (chunk === null || typeof chunk !== 'object') return finished ? undefined : emit({ type: 'error', error: garbage(ctx, data) });
+    // after the finish reason the answer is complete: only a later usage update still counts
+    if (chunk.error !== undefined) return finished ? undefined : emit({ type: 'error', error: googleError(chunk.error, data, {}, ctx) });
     if (!sentMeta && typeof chunk.responseId === 'string') {
       sentMeta = true;
       emit({ type: 'meta', upstreamId: chunk.responseId });
