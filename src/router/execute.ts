@@ -100,6 +100,14 @@ function canMoveOn(err: GatewayError): boolean {
   return err.retryable || upstream === 401 || upstream === 403;
 }
 
+const failedResults = new WeakMap<GatewayError, ChatResult>();
+const withResult = (err: GatewayError, result: ChatResult) => (failedResults.set(err, result), err);
+
+/** The attempts (and last endpoint) behind an error Router.chat threw, for the generation log. */
+export function resultOfError(err: GatewayError | undefined): ChatResult | undefined {
+  return err === undefined ? undefined : failedResults.get(err);
+}
+
 interface Pending {
   modelId: string;
   cand: Candidate;
@@ -211,14 +219,14 @@ export class Router {
       return result;
     }
     if (result.attempts.length > 1) {
-      throw new GatewayError(err.status, err.message, {
+      throw withResult(new GatewayError(err.status, err.message, {
         metadata: { ...err.metadata, attempts: result.attempts.map(({ provider, model, status, error }) => ({ provider, model, status, error })) },
         retryable: err.retryable,
         retryAfterMs: err.retryAfterMs,
         headers: err.headers,
-      });
+      }), result);
     }
-    throw err;
+    throw withResult(err, result);
   }
 
   /** One try against one endpoint. Returns undefined on success, the error otherwise. */

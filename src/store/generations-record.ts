@@ -2,6 +2,7 @@
  * A generation record: what one chat request did, built from the chat handler's ChatRecord
  * (pure), and its OpenRouter `GET /api/v1/generation` shape (spec §5.3: every key present).
  */
+import { resultOfError } from '../router/execute.js';
 import type { ChatRecord } from '../server/chat.js';
 import { renderUsage } from '../server/render.js';
 import type { Usage } from '../schema/types.js';
@@ -52,7 +53,7 @@ export interface GenerationRecord {
 
 /** The public usage of a finished request (cost included), or undefined when nothing was served. */
 export function usageOf(rec: ChatRecord): Usage | undefined {
-  const r = rec.result;
+  const r = rec.result ?? resultOfError(rec.error);
   if (r?.response !== undefined) return r.response.usage;
   if (r?.stream !== undefined && r.served !== undefined) {
     const u = r.stream.usage ?? (r.stream.outputChars > 0 ? { promptTokens: 0, completionTokens: Math.ceil(r.stream.outputChars / 4) } : undefined);
@@ -62,7 +63,7 @@ export function usageOf(rec: ChatRecord): Usage | undefined {
 }
 
 export function fromChatRecord(rec: ChatRecord): GenerationRecord {
-  const r = rec.result;
+  const r = rec.result ?? resultOfError(rec.error);
   const usage = usageOf(rec);
   const requested = (typeof rec.request?.body.model === 'string' && rec.request.body.model !== '' ? rec.request.body.model : rec.request?.body.models?.[0]) ?? '';
   const streamErr = r?.stream?.error;
