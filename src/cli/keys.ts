@@ -28,7 +28,7 @@ const USAGE = `usage: switchyard keys <command> [--config FILE]
   disable NAME | enable NAME | delete NAME
 `;
 
-const usd = (n: number | undefined) => (n === undefined ? '-' : `$${Number(n.toFixed(6))}`);
+const usd = (n: number | undefined) => (n === undefined ? '-' : `$${n.toFixed(8).replace(/\.?0+$/, '')}`);
 const when = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'));
 
 /** A plain-text table, columns padded to their widest cell. */

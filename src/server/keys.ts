@@ -216,6 +216,7 @@ export function keyRoutes(service: KeyService): Route[] {
         }
         const { key, token } = await service.keys.create(s.name!, s).catch(fromKeyError);
         service.noteCreated();
+        service.audit('created', key);
         sendJson(c.res, 201, { data: await data(key), key: token });
       },
     },
@@ -235,6 +236,7 @@ export function keyRoutes(service: KeyService): Route[] {
         }
         const updated = await service.keys.update(k.id, s).catch(fromKeyError);
         service.invalidate(k.id);
+        service.audit('updated', updated);
         sendJson(c.res, 200, { data: await data(updated) });
       },
     },
@@ -246,6 +248,7 @@ export function keyRoutes(service: KeyService): Route[] {
         const k = await find(c.params[0]!);
         await service.keys.delete(k.id).catch(fromKeyError);
         service.invalidate(k.id);
+        service.audit('deleted', k);
         await service.refreshHasKeys();
         sendJson(c.res, 200, { deleted: true });
       },

@@ -69,6 +69,11 @@ export class KeyService {
     this.anyKeys = await this.keys.any();
   }
 
+  /** Audit log of key management (name and non-secret label only). */
+  audit(event: 'created' | 'updated' | 'deleted', key: KeyRecord): void {
+    this.logger.info({ key: key.label, name: key.name }, `keys: ${event} key "${key.name}"`);
+  }
+
   /** Forget a cached key (after a local change). */
   invalidate(id: string): void {
     this.cache.delete(id);
@@ -111,6 +116,15 @@ export class KeyService {
   /** Refuses the request (403/429/402) or holds credit for it. */
   async before(principal: Principal, req: CanonicalRequest): Promise<void> {
     if (!isKeyPrincipal(principal)) return; // the master key and an open gateway are not limited
+    try {
+      await this.check(principal, req);
+    } catch (e) {
+      if (e instanceof GatewayError) this.logger.debug({ key: principal.key.label, status: e.status }, `keys: refused: ${e.message}`);
+      throw e;
+    }
+  }
+
+  private async check(principal: KeyPrincipal, req: CanonicalRequest): Promise<void> {
     const key = principal.key;
     const models = modelIds(req);
     const denied = models.filter((m) => !modelAllowed(key.models, m));
