@@ -42,14 +42,14 @@ export function buildOpenAIBody(req: CanonicalRequest, ctx: AdapterContext, opts
 }
 
 export function buildOpenAIRequest(req: CanonicalRequest, ctx: AdapterContext, opts: OpenAIRequestOptions): UpstreamRequest {
+  return chatCompletionsRequest(buildOpenAIBody(req, ctx, opts), ctx);
+}
+
+/** A Chat Completions body → the HTTP request: `{base_url}/chat/completions`, Bearer key, provider headers. */
+export function chatCompletionsRequest(body: Record<string, unknown>, ctx: AdapterContext): UpstreamRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...ctx.provider.headers };
   if (ctx.provider.api_key) headers.authorization = `Bearer ${ctx.provider.api_key}`;
-  return {
-    method: 'POST',
-    url: `${ctx.provider.base_url}/chat/completions`,
-    headers,
-    body: JSON.stringify(buildOpenAIBody(req, ctx, opts)),
-  };
+  return { method: 'POST', url: `${ctx.provider.base_url}/chat/completions`, headers, body: JSON.stringify(body) };
 }
 
 /** OpenRouter reasoning → OpenAI reasoning_effort (OpenAI takes no token budget). */

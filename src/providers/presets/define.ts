@@ -6,7 +6,7 @@
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import type { GatewayError } from '../../schema/errors.js';
 import { OPENAI_SUPPORTED_PARAMETERS, openai } from '../openai/index.js';
-import { buildOpenAIBody, type OpenAIRequestOptions } from '../openai/request.js';
+import { buildOpenAIBody, chatCompletionsRequest, type OpenAIRequestOptions } from '../openai/request.js';
 import { parseOpenAIResponse } from '../openai/response.js';
 import { createOpenAIStreamParser } from '../openai/stream.js';
 import type { AdapterContext, ProviderAdapter } from '../types.js';
@@ -37,9 +37,7 @@ export function definePreset(def: PresetDef): ProviderAdapter {
     buildRequest(req, ctx) {
       const body = buildOpenAIBody(req, ctx, opts);
       def.patchBody?.(body, req, ctx);
-      const headers: Record<string, string> = { 'content-type': 'application/json', ...ctx.provider.headers };
-      if (ctx.provider.api_key) headers.authorization = `Bearer ${ctx.provider.api_key}`;
-      return { method: 'POST', url: `${ctx.provider.base_url}/chat/completions`, headers, body: JSON.stringify(body) };
+      return chatCompletionsRequest(body, ctx);
     },
     parseResponse: (body, ctx) => parseOpenAIResponse(body, ctx, parseOpts),
     createStreamParser: (ctx, emit) => createOpenAIStreamParser(ctx, emit, parseOpts),
