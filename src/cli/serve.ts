@@ -1,7 +1,7 @@
 /**
  * `switchyard serve [--config FILE] [--port N] [--host H] [--workers N] [--record DIR]`.
  * With --workers N > 1 a node:cluster primary forks N gateway processes sharing one listening
- * socket; it prints the one `listening on` line once the first worker listens.
+ * socket; it prints the one `listening on` line once every worker listens.
  */
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
@@ -71,15 +71,17 @@ export async function serve(argv: string[]): Promise<number | void> {
   process.once('SIGTERM', stop);
 }
 
-/** Forks the workers, reports the first URL, restarts crashed workers, stops them all on a signal. */
+/** Forks the workers, reports the URL once all listen, restarts crashed workers, stops them all on a signal. */
 function primary(n: number): Promise<number> {
   return new Promise((resolve) => {
     let announced = false;
     let stopping = false;
+    let ready = 0;
     const fork = () => {
       const w = cluster.fork();
       w.on('message', (m: { listening?: string }) => {
-        if (m?.listening && !announced) {
+        // announce once every worker listens, so the first connections already spread over all
+        if (m?.listening && !announced && ++ready === n) {
           announced = true;
           process.stdout.write(`listening on ${m.listening}\n`);
           process.stderr.write(`${n} workers\n`);
