@@ -71,8 +71,8 @@ function assertNoKey(haystack: Buffer | string, tokens: string[], where: string)
 it('SQLite: the database files and the logs hold no key', async () => {
   const sub = join(dir, 'sqlite');
   const { tokens, logs } = await exercise({ path: join(sub, 'store.db') }, 'sqlite');
-  assert.match(logs, /keys: created key "sqlite-api"/, 'key management is logged (by label)');
-  assert.match(logs, /keys: refused: API key "sqlite-api"/, 'refusals are logged at debug');
+  assert.match(logs, /keys: created key \\"sqlite-api\\"/, 'key management is logged (by label)');
+  assert.match(logs, /keys: refused: API key \\"sqlite-api\\"/, 'refusals are logged at debug');
   assertNoKey(logs, tokens, 'the log');
   const files = readdirSync(sub);
   assert.ok(files.includes('store.db'));
