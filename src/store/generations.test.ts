@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Db } from './db.js';
+import { GENERATION_MIGRATIONS, GenerationLog } from './generations.js';
+import type { GenerationRecord } from './generations-record.js';
+import { migrate } from './migrations.js';
+import { openSqlite } from './sqlite.js';
+
+function rec(id: string, over: Partial<GenerationRecord> = {}): GenerationRecord {
+  return {
+    id, created_at: 1_700_000_000_000, key_hash: 'k1', key_kind: 'master', model: 'a/m', requested_model: 'a/m', provider: 'p', upstream_model: 'um',
+    upstream_id: null, status: 200, error: null, streamed: true, cancelled: false, finish_reason: 'stop', native_finish_reason: 'stop',
+    tokens_prompt: 3, tokens_completion: 4, tokens_reasoning: 1, tokens_cached: 2, cost: 0.5, latency_ms: 10, ttft_ms: 5, tokens_per_second: 12.5,
+    attempts: [{ provider: 'p', model: 'a/m', upstream_model: 'um', status: 200, error: null, latency_ms: 9 }], ...over,
+  };
+}
+
+async function fresh() {
+  const db = openSqlite(':memory:');
+  await migrate(db, [GENERATION_MIGRATIONS]);
+  return db;
+}
+
+const rows = async (db: Db) => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM generations'))!.n;
+
+describe('GenerationLog', () => {
+  it('buffers, serves buffered records, writes after flush_ms, round-trips every field', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 30, batchSize: 100 });
+    log.add(rec('g1'));
+    assert.equal(await rows(db), 0, 'not written on the request path');
+    assert.deepEqual(await log.get('g1'), rec('g1'));
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(await rows(db), 1);
+    assert.deepEqual(await log.get('g1'), rec('g1'), 'same record read back from the table');
+    await log.close();
+    await db.close();
+  });
+
+  it('a full batch is written at once; close flushes the rest; duplicates ignored', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 3 });
+    for (const id of ['a', 'b', 'c']) log.add(rec(id));
+    await log.flush();
+    assert.equal(await rows(db), 3);
+    log.add(rec('d'));
+    log.add(rec('a'));
+    await log.close();
+    assert.equal(await rows(db), 4);
+    log.add(rec('late'));
+    assert.equal(await log.get('late'), undefined, 'ignored after close');
+    await db.close();
+  });
+
+  it('keeps records when a write fails and writes them on the next flush', async () => {
+    const db = await fresh();
+    let fail = true;
+    const errors: unknown[] = [];
+    const flaky: Db = { ...db, dialect: 'sqlite', transaction: (fn) => (fail ? Promise.reject(new Error('disk full')) : db.transaction(fn)), query: db.query.bind(db), get: db.get.bind(db), exec: db.exec.bind(db), script: db.script.bind(db), close: db.close.bind(db) };
+    const log = new GenerationLog(flaky, { flushMs: 60_000, onError: (e) => errors.push(e) });
+    log.add(rec('x'));
+    await log.flush();
+    assert.equal(errors.length, 1);
+    assert.ok(await log.get('x'), 'still visible');
+    fail = false;
+    await log.flush();
+    assert.equal(await rows(db), 1);
+    await log.close();
+    await db.close();
+  });
+
+  it('list filters by model and since, newest first', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db);
+    log.add(rec('old', { created_at: 1000 }));
+    log.add(rec('new', { created_at: 3000 }));
+    log.add(rec('other', { created_at: 2000, model: 'b/m' }));
+    assert.deepEqual((await log.list()).map((g) => g.id), ['new', 'other', 'old']);
+    assert.deepEqual((await log.list({ model: 'a/m' })).map((g) => g.id), ['new', 'old']);
+    assert.deepEqual((await log.list({ since: 1500 })).map((g) => g.id), ['new', 'other']);
+    assert.deepEqual((await log.list({ limit: 1 })).map((g) => g.id), ['new']);
+    await log.close();
+    await db.close();
+  });
+});
