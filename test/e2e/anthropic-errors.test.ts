@@ -62,9 +62,10 @@ describe('@openrouter/sdk typed errors', () => {
       kit.fake.enqueue(anthropicError(type, `fake ${type}`));
       await assert.rejects(kit.openrouter.chat.send({ chatRequest: { model: ANTHROPIC_MODEL, messages: [{ role: 'user', content: 'Hi' }] } }), (e: any) => {
         assert.ok(e instanceof Klass, `${e?.constructor?.name}: ${e?.message}`);
-        assert.equal(e.statusCode, status);
-        assert.equal(e.error.code, status);
-        assert.match(e.error.message, /fakeanthropic/);
+        const err = e as unknown as { statusCode: number; error: { code: number; message: string } };
+        assert.equal(err.statusCode, status);
+        assert.equal(err.error.code, status);
+        assert.match(err.error.message, /fakeanthropic/);
         return true;
       });
     });

@@ -100,7 +100,7 @@ describe('zero-argument tools', () => {
 describe('history the gateway refuses itself (400, never sent upstream)', () => {
   const expect400 = async (body: Record<string, unknown>, re: RegExp) => {
     const before = kit.fake.requests.length;
-    await assert.rejects(kit.openai.chat.completions.create({ model: ANTHROPIC_MODEL, tools, ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming), (e: unknown) => {
+    await assert.rejects(kit.openai.chat.completions.create({ model: ANTHROPIC_MODEL, tools, ...body } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming), (e: unknown) => {
       assert.ok(e instanceof OpenAI.BadRequestError, String(e));
       assert.match(e.message, re);
       return true;

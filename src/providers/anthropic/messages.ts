@@ -27,10 +27,21 @@ export interface ConvertedMessages {
   messages: MessageParam[];
 }
 
-/** A turn being built, with where its tool calls / results came from (for error messages). */
-interface Turn extends MessageParam {
+/**
+ * Where a turn's tool calls and results came from (`messages[3].tool_calls[0]`), for error
+ * messages. Kept beside the turns, only for turns that have any, so the turns themselves are the
+ * request's messages as they are: no copy at the end.
+ */
+interface Origin {
   calls: Map<string, string>;
   results: Map<string, string>;
+}
+type Origins = Map<MessageParam, Origin>;
+
+function originOf(origins: Origins, t: MessageParam): Origin {
+  let o = origins.get(t);
+  if (o === undefined) origins.set(t, (o = { calls: new Map(), results: new Map() }));
+  return o;
 }
 
 const SAFE_ID = /^[a-zA-Z0-9_-]+$/;
@@ -45,7 +56,8 @@ export function anthropicToolId(id: string): string {
 export function convertMessages(messages: readonly Message[], opts: { thinking: boolean }): ConvertedMessages {
   const system: TextBlock[] = [];
   let systemCached = false;
-  const turns: Turn[] = [];
+  const turns: MessageParam[] = [];
+  const origins: Origins = new Map();
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const path = `messages[${i}]`;
@@ -61,39 +73,40 @@ export function convertMessages(messages: readonly Message[], opts: { thinking: 
         break;
       }
       case 'user':
-        turns.push(turn('user', contentBlocks(m.content, `${path}.content`)));
+        turns.push({ role: 'user', content: contentBlocks(m.content, `${path}.content`) });
         break;
       case 'assistant':
-        turns.push(assistantTurn(m, path, opts.thinking));
+        turns.push(assistantTurn(m, path, opts.thinking, origins));
         break;
       case 'tool':
-        turns.push(toolTurn(m, path));
+        turns.push(toolTurn(m, path, origins));
         break;
     }
   }
   const merged = mergeSameRoleTurns(
     turns.filter((t) => t.content.length > 0),
     (into, next) => {
-      into.content.push(...next.content);
-      for (const [k, v] of next.calls) into.calls.set(k, v);
-      for (const [k, v] of next.results) into.results.set(k, v);
+      for (const b of next.content) into.content.push(b);
+      const o = origins.get(next);
+      if (o === undefined) return;
+      const target = originOf(origins, into);
+      for (const [k, v] of o.calls) target.calls.set(k, v);
+      for (const [k, v] of o.results) target.results.set(k, v);
     },
   );
-  for (const t of merged) if (t.role === 'user' && t.results.size > 0) toolResultsFirst(t);
-  checkToolPairs(merged);
+  if (origins.size > 0) {
+    for (const t of merged) if (t.role === 'user' && origins.has(t)) toolResultsFirst(t);
+    checkToolPairs(merged, origins);
+  }
   trimPrefill(merged);
-  const out: ConvertedMessages = { messages: merged.map((t) => ({ role: t.role, content: t.content })) };
+  const out: ConvertedMessages = { messages: merged };
   if (system.length > 0) out.system = systemCached ? system : system.map((b) => b.text).join('\n\n');
   return out;
 }
 
-function turn(role: 'user' | 'assistant', content: ContentBlock[]): Turn {
-  return { role, content, calls: new Map(), results: new Map() };
-}
-
-function assistantTurn(m: AssistantMessage, path: string, thinking: boolean): Turn {
+function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, origins: Origins): MessageParam {
   const content: ContentBlock[] = thinking ? thinkingBlocks(m.reasoning_details) : [];
-  const t = turn('assistant', content);
+  const t: MessageParam = { role: 'assistant', content };
   const text = textOfContent(m.content);
   if (text !== '') content.push({ type: 'text', text });
   const calls = m.tool_calls ?? [];
@@ -102,13 +115,13 @@ function assistantTurn(m: AssistantMessage, path: string, thinking: boolean): Tu
     const where = `${path}.tool_calls[${j}]`;
     const id = anthropicToolId(tc.id);
     content.push({ type: 'tool_use', id, name: tc.function.name, input: toolArgumentsObject(tc.function.arguments, `${where}.function.arguments`, tc.id) });
-    t.calls.set(id, where);
+    originOf(origins, t).calls.set(id, where);
   }
   cacheLast(content, m.cache_control);
   return t;
 }
 
-function toolTurn(m: ToolMessage, path: string): Turn {
+function toolTurn(m: ToolMessage, path: string, origins: Origins): MessageParam {
   const id = anthropicToolId(m.tool_call_id);
   const block: ToolResultBlock = { type: 'tool_result', tool_use_id: id };
   if (typeof m.content === 'string') block.content = m.content;
@@ -117,8 +130,8 @@ function toolTurn(m: ToolMessage, path: string): Turn {
     block.content = blocks.length > 0 ? blocks : '';
   }
   withCache(block, m.cache_control);
-  const t = turn('user', [block]);
-  t.results.set(id, `${path}.tool_call_id`);
+  const t: MessageParam = { role: 'user', content: [block] };
+  originOf(origins, t).results.set(id, `${path}.tool_call_id`);
   return t;
 }
 
@@ -130,7 +143,7 @@ function cacheLast(content: ContentBlock[], cc: PublicCacheControl | undefined):
 }
 
 /** Anthropic wants the tool_result blocks at the start of a user turn. */
-function toolResultsFirst(t: Turn): void {
+function toolResultsFirst(t: MessageParam): void {
   let seenOther = false;
   for (const b of t.content) {
     if (b.type !== 'tool_result') seenOther = true;
@@ -141,21 +154,23 @@ function toolResultsFirst(t: Turn): void {
   }
 }
 
-function checkToolPairs(turns: Turn[]): void {
+function checkToolPairs(turns: MessageParam[], origins: Origins): void {
   for (let i = 0; i < turns.length; i++) {
-    const t = turns[i]!;
-    if (t.role === 'assistant' && t.calls.size > 0) {
+    const t = origins.get(turns[i]!);
+    if (t === undefined) continue;
+    if (t.calls.size > 0) {
       const next = turns[i + 1];
       if (next === undefined) continue; // the model is continuing this turn
+      const answered = origins.get(next)?.results;
       for (const [id, where] of t.calls) {
-        if (!next.results.has(id))
+        if (answered === undefined || !answered.has(id))
           throw badRequest(`${where}: tool call "${id}" has no tool result; send a role:"tool" message with its tool_call_id right after the assistant message (Anthropic requires every tool_use to be answered in the next turn)`);
       }
     }
-    if (t.role === 'user' && t.results.size > 0) {
-      const prev = i > 0 ? turns[i - 1] : undefined;
+    if (t.results.size > 0) {
+      const asked = i > 0 ? origins.get(turns[i - 1]!)?.calls : undefined;
       for (const [id, where] of t.results) {
-        if (prev === undefined || !prev.calls.has(id))
+        if (asked === undefined || !asked.has(id))
           throw badRequest(`${where}: "${id}" answers a tool call that is not in the assistant message right before it (Anthropic requires tool results to follow their tool calls directly)`);
       }
     }
@@ -163,7 +178,7 @@ function checkToolPairs(turns: Turn[]): void {
 }
 
 /** A final assistant turn is a prefill: Anthropic rejects trailing whitespace in it. */
-function trimPrefill(turns: Turn[]): void {
+function trimPrefill(turns: MessageParam[]): void {
   const last = turns[turns.length - 1];
   if (last?.role !== 'assistant') return;
   const b = last.content[last.content.length - 1];
