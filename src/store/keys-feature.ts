@@ -4,6 +4,7 @@
  * contributes the routing planner over endpoint health shared by all replicas. Optional `keys:`:
  *   keys: { cache_ms: 250, flush_ms: 50, hold_ttl_ms: <longest provider timeout + 60 s>, touch_every_ms: 5000 }
  */
+import cluster from 'node:cluster';
 import type { Config } from '../config/types.js';
 import type { Feature } from '../features.js';
 import { Catalog } from '../router/catalog.js';
@@ -52,6 +53,9 @@ export const keysFeature: Feature = async (config, ctx) => {
   });
   const service = new KeyService(keys, usage, state, new Catalog(config), ctx.logger, options(config));
   await service.refreshHasKeys();
+  if (cluster.isWorker && state.kind === 'memory' && service.hasKeys()) {
+    ctx.logger.warn('keys: with --workers and in-process state, rate limits and credit holds are per worker; set state: { type: redis, url: … } to share them');
+  }
   services.set(config, service);
   // Without a master key, the gateway is open until a key exists: notice keys made elsewhere (CLI, another replica).
   const poll = config.master_key === undefined ? setInterval(() => void service.refreshHasKeys().catch(() => undefined), 1000) : undefined;
