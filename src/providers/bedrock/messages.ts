@@ -9,7 +9,8 @@ import type { AssistantMessage, ContentPart, Message as PublicMessage, Reasoning
 import { parseDataUrl, textOfContent } from '../shared/content.js';
 import { toolArgumentsObject } from '../shared/tool-arguments.js';
 import { mergeSameRoleTurns } from '../shared/turns.js';
-import { REASONING_FORMAT, type ContentBlock, type Message, type ReasoningContent } from './types.js';
+import { thinkingBlocks } from '../anthropic/reasoning-details.js';
+import type { ContentBlock, Message, ReasoningContent } from './types.js';
 
 export interface ConvertedMessages {
   system: { text: string }[];
@@ -97,35 +98,7 @@ function assistantBlocks(m: AssistantMessage, path: string): ContentBlock[] {
   return out;
 }
 
-/**
- * reasoning_details to send back: Bedrock's own format (or none given); reasoning.text entries
- * sharing an index are merged; text without a signature cannot be verified and is dropped.
- */
+/** reasoning_details to send back: Anthropic's rules (Claude's format; unsigned text dropped), in Converse blocks. */
 export function reasoningBlocks(details: readonly ReasoningDetail[] | null | undefined): ReasoningContent[] {
-  if (details == null) return [];
-  const out: ReasoningContent[] = [];
-  let pending: { text: string; signature: string; index: number | undefined } | undefined;
-  const flush = () => {
-    if (pending !== undefined && pending.signature !== '') out.push({ reasoningText: { text: pending.text, signature: pending.signature } });
-    pending = undefined;
-  };
-  for (const d of details) {
-    if (d == null || typeof d !== 'object' || (d.format != null && d.format !== REASONING_FORMAT)) continue;
-    if (d.type === 'reasoning.text') {
-      const text = typeof d.text === 'string' ? d.text : '';
-      const signature = typeof d.signature === 'string' ? d.signature : '';
-      if (pending !== undefined && d.index !== undefined && d.index === pending.index) {
-        pending.text += text;
-        if (signature !== '') pending.signature = signature;
-        continue;
-      }
-      flush();
-      pending = { text, signature, index: d.index };
-    } else if (d.type === 'reasoning.encrypted') {
-      flush();
-      if (typeof d.data === 'string' && d.data !== '') out.push({ redactedContent: d.data });
-    }
-  }
-  flush();
-  return out;
+  return thinkingBlocks(details).map((b) => (b.type === 'thinking' ? { reasoningText: { text: b.thinking, signature: b.signature } } : { redactedContent: b.data }));
 }

@@ -1,33 +1,32 @@
 /**
  * OpenRouter `reasoning` → the model family's native switch in additionalModelRequestFields:
- * Anthropic `thinking {type:'enabled', budget_tokens}` (maxTokens raised above the budget),
- * Nova `reasoningConfig {type:'enabled', maxReasoningEffort}`, gpt-oss `reasoning_effort`.
- * Other families have no reasoning switch; the request goes without one.
+ * Claude `thinking {type:'enabled', budget_tokens}` with Anthropic's own rules (the budget and
+ * maxTokens plan of ../anthropic/thinking.ts; thinking left off when the history's last tool turn
+ * lost its signed thinking), Nova `reasoningConfig {type:'enabled', maxReasoningEffort}`, gpt-oss
+ * `reasoning_effort`. Other families have no reasoning switch; the request goes without one.
  */
 import type { NormalizedReasoning } from '../../schema/canonical.js';
+import type { Message } from '../../schema/types.js';
+import { planTokens, thinkingConflict, wantsThinking } from '../anthropic/thinking.js';
+import type { EndpointConfig } from '../types.js';
 import type { ModelFamily } from './config.js';
 import type { JsonObject } from './types.js';
 
-const MIN_BUDGET = 1024;
-const MAX_EFFORT_BUDGET = 32000;
-const DEFAULT_MAX_TOKENS = 4096;
-const EFFORT_RATIO: Record<string, number> = { max: 0.95, xhigh: 0.95, high: 0.8, medium: 0.5, low: 0.2, minimal: 0.1 };
-
 export interface ReasoningPlan {
   fields: JsonObject;
-  /** inferenceConfig.maxTokens to send (undefined: the client's, if any). */
+  /** inferenceConfig.maxTokens to send (undefined: none, Bedrock's default). */
   maxTokens: number | undefined;
   thinking: boolean;
 }
 
-export function planReasoning(r: NormalizedReasoning | undefined, family: ModelFamily, clientMax: number | undefined): ReasoningPlan {
+export function planReasoning(r: NormalizedReasoning | undefined, family: ModelFamily, clientMax: number | undefined, endpoint: EndpointConfig, messages: readonly Message[]): ReasoningPlan {
   const none: ReasoningPlan = { fields: {}, maxTokens: clientMax, thinking: false };
-  if (r === undefined || !r.enabled) return none;
+  if (r === undefined || !wantsThinking(r)) return none;
   switch (family) {
     case 'anthropic': {
-      const base = clientMax ?? DEFAULT_MAX_TOKENS;
-      const budget = Math.max(MIN_BUDGET, r.maxTokens ?? Math.min(MAX_EFFORT_BUDGET, Math.floor(base * (EFFORT_RATIO[r.effort ?? 'medium'] ?? 0.5))));
-      return { fields: { thinking: { type: 'enabled', budget_tokens: budget } }, maxTokens: base > budget ? base : base + budget, thinking: true };
+      if (thinkingConflict(messages) !== undefined) return none;
+      const plan = planTokens(r, clientMax, endpoint, true);
+      return { fields: { thinking: plan.thinking }, maxTokens: plan.maxTokens, thinking: true };
     }
     case 'nova':
       return { fields: { reasoningConfig: { type: 'enabled', maxReasoningEffort: effortLevel(r) } }, maxTokens: clientMax, thinking: true };

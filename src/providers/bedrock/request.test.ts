@@ -34,15 +34,15 @@ test('URL: region default endpoint, model id URL-encoded, converse vs converse-s
 });
 
 test('inferenceConfig from max tokens, temperature, top_p, stop; top_k via additionalModelRequestFields for Claude', () => {
-  const b = buildConverseBody(req({ maxTokens: 300, stop: ['END'] }, { temperature: 0.2, top_p: 0.9, top_k: 40 }), 'anthropic.claude-x');
+  const b = buildConverseBody(req({ maxTokens: 300, stop: ['END'] }, { temperature: 0.2, top_p: 0.9, top_k: 40 }), 'anthropic.claude-x', ctx().endpoint);
   assert.deepEqual(b.inferenceConfig, { maxTokens: 300, temperature: 0.2, topP: 0.9, stopSequences: ['END'] });
   assert.deepEqual(b.additionalModelRequestFields, { top_k: 40 });
-  assert.equal(buildConverseBody(req({}, { top_k: 40 }), 'meta.llama3').additionalModelRequestFields, undefined);
-  assert.equal(buildConverseBody(req(), 'meta.llama3').inferenceConfig, undefined);
+  assert.equal(buildConverseBody(req({}, { top_k: 40 }), 'meta.llama3', ctx().endpoint).additionalModelRequestFields, undefined);
+  assert.equal(buildConverseBody(req(), 'meta.llama3', ctx().endpoint).inferenceConfig, undefined);
 });
 
 test('Claude thinking drops temperature/top_p (Anthropic rejects them with thinking)', () => {
-  const b = buildConverseBody(req({ reasoning: { enabled: true, effort: 'low', exclude: false } }, { temperature: 0.5, top_p: 0.5 }), 'anthropic.claude-x');
+  const b = buildConverseBody(req({ reasoning: { enabled: true, effort: 'low', exclude: false } }, { temperature: 0.5, top_p: 0.5 }), 'anthropic.claude-x', ctx().endpoint);
   assert.deepEqual(b.inferenceConfig, { maxTokens: 4096 });
   assert.deepEqual(b.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 1024 } });
 });

@@ -3,17 +3,17 @@
  * `POST {base}/model/{url-encoded modelId}/converse` or `/converse-stream`.
  */
 import type { CanonicalRequest } from '../../schema/canonical.js';
-import type { AdapterContext, UpstreamRequest } from '../types.js';
+import type { AdapterContext, EndpointConfig, UpstreamRequest } from '../types.js';
 import { bedrockBaseUrl, modelFamily } from './config.js';
 import { convertMessages } from './messages.js';
 import { planReasoning } from './reasoning.js';
 import { planTools } from './tools.js';
 import type { ConverseBody } from './types.js';
 
-export function buildConverseBody(req: CanonicalRequest, modelId: string): ConverseBody {
+export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoint: EndpointConfig): ConverseBody {
   const family = modelFamily(modelId);
   const { system, messages, historyToolNames } = convertMessages(req.messages);
-  const reasoning = planReasoning(req.reasoning, family, req.maxTokens);
+  const reasoning = planReasoning(req.reasoning, family, req.maxTokens, endpoint, req.messages);
   const tools = planTools(req, family, reasoning.thinking, historyToolNames);
   const body: ConverseBody = { messages };
   if (system.length > 0) body.system = system;
@@ -47,6 +47,6 @@ export function buildBedrockRequest(req: CanonicalRequest, ctx: AdapterContext):
     method: 'POST',
     url: `${bedrockBaseUrl(ctx.provider)}/model/${encodeURIComponent(modelId)}/${op}`,
     headers,
-    body: JSON.stringify(buildConverseBody(req, modelId)),
+    body: JSON.stringify(buildConverseBody(req, modelId, ctx.endpoint)),
   };
 }

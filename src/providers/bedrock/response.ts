@@ -2,9 +2,11 @@
 import type { CanonicalResponse } from '../../schema/canonical.js';
 import { GatewayError } from '../../schema/errors.js';
 import type { ReasoningDetail, ToolCall } from '../../schema/types.js';
+import { redactedDetail, thinkingDetail } from '../anthropic/reasoning-details.js';
+import { synthesizeToolCallId } from '../shared/ids.js';
 import type { AdapterContext } from '../types.js';
 import { mapStopReason } from './finish-reason.js';
-import { REASONING_FORMAT, type ConverseResponse } from './types.js';
+import type { ConverseResponse } from './types.js';
 import { mapBedrockUsage } from './usage.js';
 
 export function parseBedrockResponse(body: unknown, ctx: AdapterContext): CanonicalResponse {
@@ -24,18 +26,16 @@ export function parseBedrockResponse(body: unknown, ctx: AdapterContext): Canoni
     else if (block.toolUse !== undefined) {
       const input = block.toolUse.input;
       toolCalls.push({
-        id: block.toolUse.toolUseId ?? `tooluse_${index}`,
+        id: block.toolUse.toolUseId || synthesizeToolCallId(ctx.generationId, index),
         type: 'function',
         function: { name: block.toolUse.name ?? '', arguments: input == null ? '{}' : typeof input === 'string' ? input : JSON.stringify(input) },
       });
     } else if (block.reasoningContent?.reasoningText !== undefined) {
       const r = block.reasoningContent.reasoningText;
       reasoning += r.text ?? '';
-      const d: ReasoningDetail = { type: 'reasoning.text', text: r.text ?? '', format: REASONING_FORMAT, index };
-      if (r.signature) d.signature = r.signature;
-      details.push(d);
+      details.push(thinkingDetail(r.text ?? '', r.signature, index));
     } else if (typeof block.reasoningContent?.redactedContent === 'string') {
-      details.push({ type: 'reasoning.encrypted', data: block.reasoningContent.redactedContent, format: REASONING_FORMAT, index });
+      details.push(redactedDetail(block.reasoningContent.redactedContent, index));
     }
   });
   const native = b.stopReason ?? null;

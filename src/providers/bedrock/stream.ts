@@ -6,11 +6,12 @@
  * anywhere are reassembled by EventStreamDecoder; bytes left over at the end are a truncation.
  */
 import { GatewayError } from '../../schema/errors.js';
+import { redactedDetail, thinkingDetail } from '../anthropic/reasoning-details.js';
+import { synthesizeToolCallId } from '../shared/ids.js';
 import type { AdapterContext, Emit, StreamParser } from '../types.js';
 import { EventStreamDecoder, header } from './eventstream.js';
 import { streamException } from './errors.js';
 import { mapStopReason } from './finish-reason.js';
-import { REASONING_FORMAT } from './types.js';
 import { mapBedrockUsage } from './usage.js';
 
 const utf8 = new TextDecoder();
@@ -38,7 +39,7 @@ export function createBedrockStreamParser(ctx: AdapterContext, emit: Emit): Stre
     switch (type) {
       case 'contentBlockStart': {
         const tu = p.start?.toolUse;
-        if (tu !== undefined) emit({ type: 'tool_call_start', index, id: tu.toolUseId ?? `tooluse_${index}`, name: tu.name ?? '' });
+        if (tu !== undefined) emit({ type: 'tool_call_start', index, id: tu.toolUseId || synthesizeToolCallId(ctx.generationId, index), name: tu.name ?? '' });
         return;
       }
       case 'contentBlockDelta': {
@@ -48,11 +49,11 @@ export function createBedrockStreamParser(ctx: AdapterContext, emit: Emit): Stre
         else if (d.reasoningContent !== undefined) {
           const r = d.reasoningContent;
           if (typeof r.text === 'string' && r.text !== '')
-            emit({ type: 'reasoning', text: r.text, detail: { type: 'reasoning.text', text: r.text, format: REASONING_FORMAT, index } });
+            emit({ type: 'reasoning', text: r.text, detail: thinkingDetail(r.text, undefined, index) });
           if (typeof r.signature === 'string' && r.signature !== '')
-            emit({ type: 'reasoning', detail: { type: 'reasoning.text', text: '', signature: r.signature, format: REASONING_FORMAT, index } });
+            emit({ type: 'reasoning', detail: thinkingDetail('', r.signature, index) });
           if (typeof r.redactedContent === 'string' && r.redactedContent !== '')
-            emit({ type: 'reasoning', detail: { type: 'reasoning.encrypted', data: r.redactedContent, format: REASONING_FORMAT, index } });
+            emit({ type: 'reasoning', detail: redactedDetail(r.redactedContent, index) });
         }
         return;
       }

@@ -55,5 +55,5 @@ export interface ResponseBlock {
   reasoningContent?: { reasoningText?: { text?: string; signature?: string }; redactedContent?: string };
 }
 
-/** reasoning_details `format` for Bedrock reasoning (OpenRouter reports Bedrock Claude this way). */
-export const REASONING_FORMAT = 'anthropic-claude-v1';
+/** reasoning_details `format` for Bedrock reasoning: Anthropic's (OpenRouter reports Bedrock Claude this way). */
+export { REASONING_FORMAT } from '../anthropic/types.js';

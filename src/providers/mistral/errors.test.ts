@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
 import { errorMessage, parseMistralError } from './errors.js';
-import { rememberIds, ToolCallIdMap } from './ids.js';
+import { mistralIdFor } from './ids.js';
 
 test('error bodies: object error, nested 422 detail, FastAPI detail, plain message, empty', () => {
   assert.equal(errorMessage(400, '{"object":"error","message":"bad","type":"invalid_request_error","param":null,"code":"3051"}'), 'bad');
@@ -14,9 +14,8 @@ test('error bodies: object error, nested 422 detail, FastAPI detail, plain messa
 
 test('status mapping, provider name, rewritten ids restored in the message', () => {
   const ctx = { provider: { name: 'mistral' } } as unknown as AdapterContext;
-  const ids = new ToolCallIdMap([]);
-  const mapped = ids.outbound('call_zz');
-  rememberIds(ctx, ids);
+  const mapped = mistralIdFor('call_zz');
+  (ctx as { request?: unknown }).request = { messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'call_zz', type: 'function', function: { name: 'f', arguments: '{}' } }] }] };
   const e = parseMistralError(400, {}, JSON.stringify({ object: 'error', message: `Tool call id was ${mapped} but must be…`, code: '3280' }), ctx);
   assert.equal(e.status, 400);
   assert.equal(e.message, '[mistral] Tool call id was call_zz but must be…');

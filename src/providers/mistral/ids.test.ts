@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
-import { idsFor, mistralIdFor, rememberIds, ToolCallIdMap } from './ids.js';
+import { idsFor, mistralIdFor, toolCallIdMap, ToolCallIdMap } from './ids.js';
 
 test('mistralIdFor: 9 alphanumerics, deterministic, different inputs differ', () => {
   const a = mistralIdFor('call_abc');
@@ -32,12 +32,15 @@ test('a rewritten id never collides with a valid id already in the history', () 
   assert.equal(m.outbound(clash), clash);
 });
 
-test('per-attempt maps are keyed by the AdapterContext object', () => {
-  const ctx = {} as AdapterContext;
-  assert.equal(idsFor(ctx).size, 0);
-  const m = new ToolCallIdMap([]);
-  m.outbound('call_q');
-  rememberIds(ctx, m);
-  assert.equal(idsFor(ctx), m);
+test('the map of a history is rebuilt from the attempt\'s request, identically', () => {
+  const messages = [
+    { role: 'assistant' as const, content: null, tool_calls: [{ id: 'call_q', type: 'function' as const, function: { name: 'f', arguments: '{}' } }] },
+    { role: 'tool' as const, tool_call_id: 'call_q', content: 'x' },
+  ];
+  const a = toolCallIdMap(messages);
+  const b = idsFor({ request: { messages } } as unknown as AdapterContext);
+  assert.equal(a.size, 1);
+  assert.equal(b.outbound('call_q'), a.outbound('call_q'));
+  assert.equal(b.inbound(a.outbound('call_q')), 'call_q');
   assert.equal(idsFor({} as AdapterContext).size, 0);
 });

@@ -6,10 +6,11 @@
  * unchanged. The map is per request: anything coming back (a tool call, an error message) that
  * carries a rewritten id is turned back into the client's original.
  *
- * The map lives in a WeakMap keyed by the attempt's AdapterContext, which the router passes to
- * buildRequest and then to the parse functions of the same attempt: no global state outlives it.
+ * The map is a pure function of the request's history, so the parse functions rebuild it from
+ * `ctx.request` (the request of the same attempt) instead of keeping state between calls.
  */
 import { createHash } from 'node:crypto';
+import type { Message } from '../../schema/types.js';
 import type { AdapterContext } from '../types.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -65,13 +66,25 @@ export class ToolCallIdMap {
   }
 }
 
-const perAttempt = new WeakMap<AdapterContext, ToolCallIdMap>();
-
-export function rememberIds(ctx: AdapterContext, ids: ToolCallIdMap): void {
-  perAttempt.set(ctx, ids);
+/** The ids used in a history (assistant tool calls and tool messages), in order. */
+function historyIds(messages: readonly Message[]): string[] {
+  const out: string[] = [];
+  for (const m of messages) {
+    if (m.role === 'assistant') for (const tc of m.tool_calls ?? []) out.push(tc.id);
+    else if (m.role === 'tool') out.push(m.tool_call_id);
+  }
+  return out;
 }
 
-/** The attempt's map; an empty one (ids pass through) when buildRequest rewrote none. */
+/** The id map of a history: every id in it registered, in order (so the same history maps the same way). */
+export function toolCallIdMap(messages: readonly Message[]): ToolCallIdMap {
+  const ids = historyIds(messages);
+  const map = new ToolCallIdMap(ids);
+  for (const id of ids) map.outbound(id);
+  return map;
+}
+
+/** The map of the attempt's request (empty when the context carries none: ids pass through). */
 export function idsFor(ctx: AdapterContext): ToolCallIdMap {
-  return perAttempt.get(ctx) ?? new ToolCallIdMap([]);
+  return toolCallIdMap(ctx.request?.messages ?? []);
 }

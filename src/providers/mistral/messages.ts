@@ -7,22 +7,12 @@
 import { badRequest } from '../../schema/errors.js';
 import type { AssistantMessage, ContentPart, Message, ReasoningDetail } from '../../schema/types.js';
 import { textOfContent } from '../shared/content.js';
-import { ToolCallIdMap } from './ids.js';
+import { toolCallIdMap, type ToolCallIdMap } from './ids.js';
 
 export type MistralMessage = Record<string, unknown> & { role: string };
 
-/** The ids used in a history (assistant tool calls and tool messages). */
-function historyIds(messages: readonly Message[]): string[] {
-  const out: string[] = [];
-  for (const m of messages) {
-    if (m.role === 'assistant') for (const tc of m.tool_calls ?? []) out.push(tc.id);
-    else if (m.role === 'tool') out.push(m.tool_call_id);
-  }
-  return out;
-}
-
 export function convertMessages(messages: readonly Message[]): { messages: MistralMessage[]; ids: ToolCallIdMap } {
-  const ids = new ToolCallIdMap(historyIds(messages));
+  const ids = toolCallIdMap(messages);
   const names = new Map<string, string>();
   const out = messages.map((m, i): MistralMessage => {
     const path = `messages[${i}]`;

@@ -5,7 +5,6 @@
 import type { CanonicalRequest, NormalizedToolChoice } from '../../schema/canonical.js';
 import { reasoningEffort } from '../openai/request.js';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
-import { rememberIds } from './ids.js';
 import { convertMessages } from './messages.js';
 
 /** public name → Mistral name, for parameters that pass through unchanged in value. */
@@ -29,8 +28,7 @@ export function mistralToolChoice(c: NormalizedToolChoice | undefined): unknown 
 }
 
 export function buildMistralBody(req: CanonicalRequest, ctx: AdapterContext): Record<string, unknown> {
-  const { messages, ids } = convertMessages(req.messages);
-  rememberIds(ctx, ids);
+  const { messages } = convertMessages(req.messages);
   const src = req.body as Record<string, unknown>;
   const body: Record<string, unknown> = { model: ctx.endpoint.model, messages };
   for (const [k, native] of Object.entries(PARAMS)) if (src[k] != null) body[native] = src[k];

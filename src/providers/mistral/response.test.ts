@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
-import { rememberIds, ToolCallIdMap } from './ids.js';
+import { mistralIdFor } from './ids.js';
 import { parseMistralResponse } from './response.js';
 
 const ctx = () => ({ provider: { name: 'mistral' }, generationId: 'gen-abcdefghijkl' }) as unknown as AdapterContext;
@@ -22,9 +22,8 @@ test('thinking chunks → reasoning with signature; object arguments stringified
 
 test('a rewritten id coming back is restored', () => {
   const c = ctx();
-  const ids = new ToolCallIdMap([]);
-  const mapped = ids.outbound('call_orig');
-  rememberIds(c, ids);
+  const mapped = mistralIdFor('call_orig');
+  (c as { request?: unknown }).request = { messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'call_orig', type: 'function', function: { name: 'f', arguments: '{}' } }] }] };
   const res = parseMistralResponse({ choices: [{ finish_reason: 'tool_calls', message: { content: '', tool_calls: [{ id: mapped, function: { name: 'f', arguments: '{}' } }] } }] }, c);
   assert.equal(res.toolCalls[0]!.id, 'call_orig');
 });

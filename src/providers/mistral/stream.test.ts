@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { mistralStreamFrames } from '../../../test/fakes/mistral.js';
 import type { StreamEvent } from '../../schema/canonical.js';
 import type { AdapterContext } from '../types.js';
-import { rememberIds, ToolCallIdMap } from './ids.js';
+import { mistralIdFor } from './ids.js';
 import { createMistralStreamParser } from './stream.js';
 
 function run(ctx: AdapterContext, frames: string[], cut?: number): StreamEvent[] {
@@ -31,9 +31,8 @@ test('thinking chunks → reasoning events, text chunks → text; byte cuts chan
 
 test('whole tool calls in one delta; rewritten ids restored', () => {
   const c = ctx();
-  const ids = new ToolCallIdMap([]);
-  const mapped = ids.outbound('toolu_abc');
-  rememberIds(c, ids);
+  const mapped = mistralIdFor('toolu_abc');
+  (c as { request?: unknown }).request = { messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'toolu_abc', type: 'function', function: { name: 'f', arguments: '{}' } }] }] };
   const ev = run(c, mistralStreamFrames({ toolCalls: [{ id: mapped, name: 'f', arguments: '{"a":1}' }, { id: 'Fresh1234', name: 'g', arguments: { b: 2 } }] }), 7);
   assert.deepEqual(ev.filter((e) => e.type.startsWith('tool_call')), [
     { type: 'tool_call_start', index: 0, id: 'toolu_abc', name: 'f' },
