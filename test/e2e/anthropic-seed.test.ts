@@ -240,3 +240,38 @@ describe('fragmented upstream streams', () => {
     });
   }
 });
+
+describe('prompt caching and images', () => {
+  test('cache_control on system, content parts, tools and tool results reaches Anthropic; cache usage is priced', async () => {
+    kit.fake.enqueue(answer([{ type: 'text', text: 'A cat.' }], { usage: { input_tokens: 100, output_tokens: 50, cache_read_input_tokens: 1800, cache_creation_input_tokens: 200 } }));
+    const res = await kit.openai.chat.completions.create({
+      model: ANTHROPIC_MODEL,
+      tools: [{ ...weatherTool, cache_control: { type: 'ephemeral' } } as never],
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'A very long manual…', cache_control: { type: 'ephemeral', ttl: '1h' } } as never] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this picture?', cache_control: { type: 'ephemeral' } } as never,
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            { type: 'image_url', image_url: { url: 'https://example.com/cat.jpg' } },
+          ],
+        },
+      ],
+    });
+    const b = kit.fake.last!.body;
+    assert.deepEqual(b.system, [{ type: 'text', text: 'A very long manual…', cache_control: { type: 'ephemeral', ttl: '1h' } }]);
+    assert.deepEqual(b.messages[0].content, [
+      { type: 'text', text: 'What is in this picture?', cache_control: { type: 'ephemeral' } },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+      { type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } },
+    ]);
+    assert.deepEqual(b.tools[0].cache_control, { type: 'ephemeral' });
+    const u = res.usage as any;
+    assert.equal(u.prompt_tokens, 2100);
+    assert.equal(u.completion_tokens, 50);
+    assert.equal(u.prompt_tokens_details.cached_tokens, 1800);
+    assert.equal(u.prompt_tokens_details.cache_write_tokens, 200);
+    assert.equal(u.cost, Math.round((100 * 0.000003 + 1800 * 0.0000003 + 200 * 0.00000375 + 50 * 0.000015) * 1e12) / 1e12);
+  });
+});
