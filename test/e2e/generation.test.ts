@@ -90,6 +90,14 @@ describe('generation records', () => {
     assert.ok(!Number.isNaN(Date.parse(g.created_at)));
     assert.deepEqual(g.provider_responses.map((p: any) => [p.provider_name, p.status, p.model_permaslug]), [['first', 200, 'first-model']]);
     assert.equal(g.status, 200);
+    // every key of OpenRouter's generation object (spec §5.3) is present
+    const SPEC_KEYS = `id upstream_id request_id created_at model api_type app_id external_user http_referer origin user_agent
+      provider_name provider_responses router preset_id streamed cancelled finish_reason native_finish_reason latency
+      generation_time moderation_latency tokens_prompt tokens_completion native_tokens_prompt native_tokens_completion
+      native_tokens_reasoning native_tokens_cached native_tokens_completion_images num_media_prompt num_media_completion
+      num_input_audio_prompt num_search_results num_fetches web_search_engine usage total_cost cache_discount
+      upstream_inference_cost is_byok service_tier data_region workspace_id session_id`.split(/\s+/);
+    assert.deepEqual(SPEC_KEYS.filter((k) => !(k in g)), []);
   });
 
   test('streamed: time to first token and tokens/s', async () => {
