@@ -89,6 +89,16 @@ describe('non-streaming', () => {
     assert.equal(r.choices[0]!.message.content, '<tool_call>{"name": "get_weather", "arguments": {"city": </tool_call>');
   });
 
+  test('tool_choice required but no call: retried for the call (the text stays)', async () => {
+    fake.enqueue(textReply('It is probably sunny.'), textReply(callBlock('get_weather', { city: 'Oslo' })));
+    const r = await client.chat.completions.create({ ...base(), tool_choice: 'required' });
+    assert.equal(fake.requests.length, 2);
+    assert.match(lastUser(fake.requests[1]!), /must call at least one tool/);
+    assert.equal(r.choices[0]!.finish_reason, 'tool_calls');
+    assert.equal(r.choices[0]!.message.content, 'It is probably sunny.');
+    assert.equal(r.choices[0]!.message.tool_calls?.length, 1);
+  });
+
   test('tool_retry: false → the malformed call is returned as text, finish_reason stop, one request', async () => {
     const bad = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Oslo"\n</tool_call>';
     fake.enqueue(textReply(`Checking. ${bad}`));
@@ -156,6 +166,15 @@ describe('streaming', () => {
     assert.deepEqual(JSON.parse(s.toolCalls[0]!.arguments), { city: 'Oslo' });
     assert.equal(s.finish, 'tool_calls');
     assert.equal(s.usage?.prompt_tokens, 70);
+  });
+
+  test('streaming, a named tool_choice and no call: the retry streams the call after the text', async () => {
+    fake.enqueue(textStream(['Let me think.']), textStream([callBlock('get_weather', { city: 'Oslo' })], { fragment: 'byte' }));
+    const s = await collect(await client.chat.completions.create({ ...base(), tool_choice: { type: 'function', function: { name: 'get_weather' } }, stream: true }));
+    assert.match(lastUser(fake.requests[1]!), /must call "get_weather"/);
+    assert.equal(s.content, 'Let me think.');
+    assert.equal(s.toolCalls[0]?.name, 'get_weather');
+    assert.equal(s.finish, 'tool_calls');
   });
 
   test('tool_retry: false → a malformed streamed call arrives as text with finish_reason stop', async () => {

@@ -71,7 +71,7 @@ export function renderResult(name: string | undefined, content: string): string 
 
 /** The user turn of the one retry after a malformed call. */
 export function retryMessage(errors: readonly string[], accepted: readonly string[]): string {
-  const lines = ['Your last reply contained tool calls that could not be used:', ...errors.map((e) => `- ${e}`)];
+  const lines = ['Your last reply could not be used:', ...errors.map((e) => `- ${e}`)];
   if (accepted.length > 0) lines.push(`The calls to ${accepted.map((n) => `"${n}"`).join(', ')} were accepted: do not repeat them.`);
   lines.push(`Reply again with only the corrected ${CALL_OPEN} block(s).`);
   return lines.join('\n');

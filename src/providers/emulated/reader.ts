@@ -24,6 +24,7 @@ export class ReplyReader {
   private readonly scanner = new CallScanner();
   private ws = '';
   private own = 0;
+  private ended = false;
   /** Everything the model wrote, as written. */
   raw = '';
   readonly malformed: Malformed[] = [];
@@ -49,9 +50,17 @@ export class ReplyReader {
     for (const s of this.scanner.push(text)) this.segment(s);
   }
 
-  /** The reply's text ended: release what the scanner held. */
+  /**
+   * The reply's text ended: release what the scanner held. When the retry is on, a reply that
+   * tool_choice required a call from but made none counts as malformed too.
+   */
   end(): void {
     for (const s of this.scanner.end()) this.segment(s);
+    const choice = this.req.toolChoice;
+    if (!this.holdMalformed || this.ended || this.total > 0 || this.malformed.length > 0) return;
+    this.ended = true;
+    if (choice?.type === 'required') this.malformed.push({ raw: '', error: 'this reply must call at least one tool, and it called none' });
+    else if (choice?.type === 'function') this.malformed.push({ raw: '', error: `this reply must call "${choice.name}", and it called no tool` });
   }
 
   /** Nothing more will come: trailing whitespace is content only when the reply made no calls. */
@@ -62,6 +71,7 @@ export class ReplyReader {
 
   releaseMalformed(): void {
     for (const m of this.malformed.splice(0)) {
+      if (m.raw === '') continue; // a missing call: nothing was written
       this.text(m.raw);
       this.malformedAsText++;
     }
