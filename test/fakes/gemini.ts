@@ -41,8 +41,15 @@ export function fakeSignature(kind: SigKind, name = ''): string {
   return Buffer.from(`${body}:${checksum(body)}`).toString('base64');
 }
 
+/** Signatures a test built a reply with by hand (the conformance suite's fixed values): accepted on any part. */
+const trusted = new Set<string>();
+export function trustSignature(sig: string): string {
+  trusted.add(sig);
+  return sig;
+}
+
 function checkSignature(sig: string, kind: SigKind, name = ''): string | undefined {
-  if (sig === SKIP_SIGNATURE) return undefined;
+  if (sig === SKIP_SIGNATURE || trusted.has(sig)) return undefined;
   const text = Buffer.from(sig, 'base64').toString('utf8');
   const m = /^(fake-sig:(call|text|thought):([^:]*):\d+):([0-9a-f]{12})$/.exec(text);
   if (m === null || checksum(m[1]!) !== m[4]) return 'Corrupted thought signature.';
