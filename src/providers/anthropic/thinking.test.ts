@@ -17,6 +17,7 @@ describe('max_tokens and thinking budget', () => {
     assert.deepEqual(plan({}), { maxTokens: 4096 });
     assert.equal(defaultMaxTokens(ctx({ default_max_tokens: 8192 }).endpoint), 8192);
     assert.equal(defaultMaxTokens(ctx({ max_completion_tokens: 2048 }).endpoint), 2048);
+    assert.deepEqual(plan({ max_tokens: 100000 }, ctx({ max_completion_tokens: 64000 }).endpoint), { maxTokens: 64000 }, 'capped at the model limit');
   });
   test('effort → a share of max_tokens, at least 1024, at most 32000', () => {
     assert.deepEqual(plan({ max_tokens: 10000, reasoning: { effort: 'high' } }), { maxTokens: 10000, thinking: { type: 'enabled', budget_tokens: 8000 } });

@@ -7,7 +7,8 @@
  *   capped at 32000, never below 1024.
  * - max_tokens: the client's (or the endpoint's default) when it is above the budget; otherwise
  *   the budget plus that amount, so the visible answer is not starved (the AI SDK does the same).
- * - an endpoint `max_completion_tokens` caps the total; a cap too small for thinking is a 400.
+ * - an endpoint `max_completion_tokens` caps the client's max_tokens and the total; a cap too
+ *   small for thinking is a 400.
  */
 import type { NormalizedReasoning } from '../../schema/canonical.js';
 import { badRequest } from '../../schema/errors.js';
@@ -41,12 +42,13 @@ export function wantsThinking(r: NormalizedReasoning | undefined): boolean {
 }
 
 export function planTokens(reasoning: NormalizedReasoning | undefined, clientMax: number | undefined, endpoint: EndpointConfig, think: boolean): TokenPlan {
-  const base = clientMax ?? defaultMaxTokens(endpoint);
+  const cap = positiveInt(endpoint.max_completion_tokens);
+  // a client limit above the model's output limit is a provider 400: cap it instead
+  const base = clientMax === undefined ? defaultMaxTokens(endpoint) : cap !== undefined && clientMax > cap ? cap : clientMax;
   if (!think || reasoning === undefined) return { maxTokens: base };
   let budget = reasoning.maxTokens ?? Math.min(MAX_EFFORT_BUDGET, Math.floor(base * (EFFORT_RATIO[reasoning.effort ?? 'medium'] ?? 0.5)));
   if (budget < MIN_BUDGET) budget = MIN_BUDGET;
   let maxTokens = base > budget ? base : base + budget;
-  const cap = positiveInt(endpoint.max_completion_tokens);
   if (cap !== undefined && maxTokens > cap) {
     maxTokens = cap;
     if (budget >= cap) budget = cap - Math.min(base, Math.floor(cap / 2));
