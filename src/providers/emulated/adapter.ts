@@ -16,6 +16,7 @@ import { ReplyReader, type ReaderOutput } from './reader.js';
 export const EMULATED_TOOL_PARAMETERS = ['tools', 'tool_choice', 'parallel_tool_calls'] as const;
 
 const wrapped = new WeakMap<ProviderAdapter, ProviderAdapter>();
+const NATIVE_KEYS = 1_000_000;
 
 export function emulateTools(inner: ProviderAdapter): ProviderAdapter {
   const hit = wrapped.get(inner);
@@ -122,6 +123,8 @@ class EmulatedTools {
           reader.end();
           finish = { reason: e.reason, native: e.native };
         } else if (e.type === 'usage') usage = addUsage(usage, e.usage);
+        // calls the upstream made natively after all: keys apart from the emulated calls' 0, 1, 2…
+        else if (e.type === 'tool_call_start' || e.type === 'tool_call_delta') emit({ ...e, index: NATIVE_KEYS + e.index });
         else emit(e);
       });
     const first = new ReplyReader(req, ctx.generationId, out, retry);
