@@ -110,7 +110,7 @@ describe('several calls in one turn', () => {
       assert.equal(new Set(calls.map((c) => c.id)).size, 2);
       messages.push(
         { role: 'assistant', content: null, tool_calls: calls as any },
-        // results in the opposite order: the name comes from the id, not from the position
+        // results in the opposite order: names come from the ids, and Gemini gets them in call order
         { role: 'tool', tool_call_id: calls[1]!.id, content: 'Jane Austen (1775–1817) was an English novelist.' },
         { role: 'tool', tool_call_id: calls[0]!.id, content: runSearch(calls[0]!.function.arguments) },
       );
@@ -119,8 +119,8 @@ describe('several calls in one turn', () => {
       assert.equal(final.choices[0]!.finish_reason, 'stop');
       const contents = kit.fake.last!.body.contents;
       assert.equal(contents.length, 3);
-      assert.deepEqual(contents[2].parts.map((p: any) => [p.functionResponse.id, p.functionResponse.name]), [[calls[1]!.id, 'get_author_bio'], [calls[0]!.id, 'search_gutenberg_books']]);
-      assert.deepEqual(contents[2].parts[0].functionResponse.response, { output: 'Jane Austen (1775–1817) was an English novelist.' });
+      assert.deepEqual(contents[2].parts.map((p: any) => [p.functionResponse.id, p.functionResponse.name]), [[calls[0]!.id, 'search_gutenberg_books'], [calls[1]!.id, 'get_author_bio']]);
+      assert.deepEqual(contents[2].parts[1].functionResponse.response, { output: 'Jane Austen (1775–1817) was an English novelist.' });
     });
   }
 

@@ -67,6 +67,10 @@ describe('buildContents: tool calls and results', () => {
       ],
     });
   });
+  test('results sent in another order than the calls are put in call order', () => {
+    const o = buildContents([history[0]!, history[1]!, { role: 'user', content: 'note' }, history[4]!, history[2]!, history[3]!]);
+    assert.deepEqual(o.contents[2]!.parts.map((p) => p.functionResponse?.id ?? p.text), ['c1', 'c2', 'c3', 'note']);
+  });
   test('a user message right after the results joins that turn, after the responses', () => {
     const o = buildContents([...history, { role: 'user', content: 'thanks' }]);
     assert.equal(o.contents.length, 3);

@@ -55,6 +55,9 @@ export function buildContents(messages: readonly Message[], opts: { requireSigna
   });
 
   const contents = mergeSameRoleTurns(turns, (into, next) => void into.parts.push(...next.parts));
+  contents.forEach((c, i) => {
+    if (i > 0 && c.role === 'user') inCallOrder(c, contents[i - 1]!);
+  });
   if (contents.length === 0) throw badRequest('messages: Gemini needs at least one user or assistant message besides the system prompt');
   const out: Pick<GeminiRequestBody, 'contents' | 'systemInstruction'> = { contents };
   if (system.length > 0) out.systemInstruction = { parts: system };
@@ -123,6 +126,20 @@ function functionResponse(m: ToolMessage, callNames: Map<string, string>, i: num
   const name = callNames.get(m.tool_call_id);
   if (name === undefined) throw badRequest(`messages[${i}].tool_call_id: "${m.tool_call_id}" matches no tool call of an earlier assistant message`);
   return { functionResponse: { id: m.tool_call_id, name, response: toolResult(textOfContent(m.content, '\n')) } };
+}
+
+/**
+ * Gemini pairs results with calls by name and position: the function responses of a turn are put
+ * in the order of the calls they answer (clients may send results in any order), other parts after.
+ */
+function inCallOrder(turn: GeminiContent, prev: GeminiContent): void {
+  if (prev.role !== 'model') return;
+  const order = new Map<string, number>();
+  prev.parts.forEach((p, k) => {
+    if (p.functionCall?.id !== undefined) order.set(p.functionCall.id, k);
+  });
+  const rank = (p: GeminiPart) => (p.functionResponse === undefined ? Infinity : order.get(p.functionResponse.id ?? '') ?? Infinity);
+  turn.parts = turn.parts.map((p, k) => ({ p, k })).sort((a, b) => rank(a.p) - rank(b.p) || a.k - b.k).map((x) => x.p);
 }
 
 /**
