@@ -5,6 +5,7 @@
 import { resultOfError } from '../router/execute.js';
 import type { ChatRecord } from '../server/chat.js';
 import { renderUsage } from '../server/render.js';
+import { streamOrEstimatedUsage } from './usage-cost.js';
 import type { Usage } from '../schema/types.js';
 
 export interface GenerationAttempt {
@@ -55,11 +56,9 @@ export interface GenerationRecord {
 export function usageOf(rec: ChatRecord): Usage | undefined {
   const r = rec.result ?? resultOfError(rec.error);
   if (r?.response !== undefined) return r.response.usage;
-  if (r?.stream !== undefined && r.served !== undefined) {
-    const u = r.stream.usage ?? (r.stream.outputChars > 0 ? { promptTokens: 0, completionTokens: Math.ceil(r.stream.outputChars / 4) } : undefined);
-    return u === undefined ? undefined : renderUsage(u, r.served.endpoint.pricing);
-  }
-  return undefined;
+  // the stream's usage, or the same estimate stored keys are charged (src/store/usage-cost.ts), so both agree
+  const u = streamOrEstimatedUsage(rec);
+  return u === undefined || r?.served === undefined ? undefined : renderUsage(u.usage, r.served.endpoint.pricing);
 }
 
 export function fromChatRecord(rec: ChatRecord): GenerationRecord {

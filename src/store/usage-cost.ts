@@ -7,7 +7,8 @@
  */
 import type { Pricing } from '../providers/types.js';
 import type { Catalog } from '../router/catalog.js';
-import type { CanonicalRequest } from '../schema/canonical.js';
+import { resultOfError } from '../router/execute.js';
+import type { CanonicalRequest, CanonicalUsage } from '../schema/canonical.js';
 import type { ChatRecord } from '../server/chat.js';
 import { renderUsage } from '../server/render.js';
 
@@ -30,29 +31,34 @@ export function promptChars(req: CanonicalRequest): number {
   return n;
 }
 
+/**
+ * Token usage of a request that has no response body (streamed, cancelled, cut off): the usage
+ * the upstream reported in the stream, else an estimate when the upstream got the request and
+ * began (or was cut off while) answering, else undefined. The generation log uses it too, so
+ * key usage and generation records always agree.
+ */
+export function streamOrEstimatedUsage(record: ChatRecord): { usage: CanonicalUsage; estimated: boolean } | undefined {
+  const r = record.result ?? resultOfError(record.error);
+  if (r?.served === undefined || r.response !== undefined) return undefined;
+  if (r.stream?.usage !== undefined) return { usage: r.stream.usage, estimated: false };
+  const reached = r.stream?.started === true || r.cancelled || r.firstTokenAt !== undefined;
+  if (!reached || record.request === undefined) return undefined;
+  return { usage: { promptTokens: estimateTokens(promptChars(record.request)), completionTokens: estimateTokens(r.stream?.outputChars ?? 0) }, estimated: true };
+}
+
 export function costOf(record: ChatRecord): Cost {
   const r = record.result;
   const outcome: Cost['outcome'] = r?.cancelled ? 'cancelled' : record.error !== undefined ? 'error' : 'ok';
   const served = r?.served;
   const base = { outcome, model: r?.servedModel ?? served?.model.id ?? record.request?.body.model, provider: served?.provider.name };
-  const none = { ...base, cost: 0, promptTokens: 0, completionTokens: 0, estimated: false };
-  if (r === undefined || served === undefined) return none;
-  const pricing = served.endpoint.pricing;
-  if (r.response !== undefined) {
+  if (r?.response !== undefined) {
     const u = r.response.usage;
     return { ...base, cost: u?.cost ?? 0, promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0, estimated: false };
   }
-  if (r.stream?.usage !== undefined) {
-    const u = renderUsage(r.stream.usage, pricing);
-    return { ...base, cost: u.cost ?? 0, promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, estimated: false };
-  }
-  // No usage from the upstream. It was billed if it got the request and began (or was cut off while) answering.
-  const reached = r.stream?.started === true || r.cancelled || r.firstTokenAt !== undefined;
-  if (!reached || record.request === undefined) return none;
-  const promptTokens = estimateTokens(promptChars(record.request));
-  const completionTokens = estimateTokens(r.stream?.outputChars ?? 0);
-  const u = renderUsage({ promptTokens, completionTokens }, pricing);
-  return { ...base, cost: u.cost ?? 0, promptTokens, completionTokens, estimated: true };
+  const s = streamOrEstimatedUsage(record);
+  if (s === undefined || served === undefined) return { ...base, cost: 0, promptTokens: 0, completionTokens: 0, estimated: false };
+  const u = renderUsage(s.usage, served.endpoint.pricing);
+  return { ...base, cost: u.cost ?? 0, promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, estimated: s.estimated };
 }
 
 /** The completion allowance held for a request without max_tokens. */

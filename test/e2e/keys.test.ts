@@ -49,7 +49,7 @@ for (const backend of backends) {
       fake = await startFakeOpenAI({ fallback: completion({ content: 'ok' }) });
       const s = await backend.storage();
       drop = s.drop;
-      gw = await startGateway(openaiConfig(fake.url, { master_key: MASTER, ...s.doc }));
+      gw = await startGateway(openaiConfig(fake.url, { master_key: MASTER, generations: { flush_ms: 20 }, ...s.doc }));
     });
     after(async () => {
       await gw?.close();
@@ -64,6 +64,14 @@ for (const backend of backends) {
       const res = await api('/keys', { method: 'POST', body: JSON.stringify(body) });
       assert.equal(res.status, 201, await res.clone().text());
       return (await res.json()) as { key: string; data: Record<string, any> };
+    };
+    const generation = async (id: string) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await api(`/generation?id=${id}`);
+        if (r.status === 200) return ((await r.json()) as { data: Record<string, any> }).data;
+        await sleep(20);
+      }
+      throw new Error(`no generation record ${id}`);
     };
     const chat = (key: string, body: Record<string, unknown> = {}) =>
       api('/chat/completions', { key, method: 'POST', body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], ...body }) });
@@ -254,6 +262,8 @@ for (const backend of backends) {
       assert.ok(Math.abs(cost! - want) < 1e-12);
       const k = (await (await api(`/keys/${data.hash}`)).json()) as any;
       assert.ok(Math.abs(k.data.usage - want) < 1e-12, `charged ${k.data.usage}, client saw ${cost}`);
+      const [ev] = await services.get(gw.gateway.config)!.usage.events(data.hash);
+      assert.equal((await generation(ev!.generationId)).total_cost, ev!.cost, 'the generation record agrees');
     });
 
     it('charges a cancelled stream with an estimate, flagged; a failed request costs nothing', async () => {
@@ -275,6 +285,9 @@ for (const backend of backends) {
       assert.ok(events[0]!.cost > 0);
       const k = (await (await api(`/keys/${data.hash}`)).json()) as any;
       assert.ok(Math.abs(k.data.usage - events[0]!.cost) < 1e-12);
+      const gen = await generation(res.headers.get('x-generation-id')!);
+      assert.equal(gen.cancelled, true);
+      assert.ok(Math.abs(gen.total_cost - events[0]!.cost) < 1e-12, `generation record says ${gen.total_cost}, the key was charged ${events[0]!.cost}`);
 
       fake.enqueue({ kind: 'json', status: 400, body: { error: { message: 'bad thing', type: 'invalid_request_error', param: null, code: null } } });
       const failed = await chat(key);
