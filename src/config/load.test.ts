@@ -68,6 +68,10 @@ describe('config', () => {
     assert.match(problems({ ...good, models: [{ id: 'm', endpoints: [{ provider: 'myopenai', model: 'x', pricing: { prompt: 'cheap' } }] }] })[0]!, /^models\[0\]\.endpoints\[0\]\.pricing\.prompt: must be a decimal/);
     assert.match(problems({ ...good, models: [good.models[0], good.models[0]] })[0]!, /^models\[1\]\.id: duplicate model id/);
     assert.match(problems({ server: { port: 'eighty' } })[0]!, /^server\.port: must be a non-negative integer/);
+    assert.deepEqual(problems({ ...good, models: [{ id: 'm', endpoints: [{ provider: 'myopenai', model: 'x', tools: 'emulate', tool_retry: 'yes' }] }] }), [
+      'models[0].endpoints[0].tools: must be "native" or "emulated" (got "emulate")',
+      'models[0].endpoints[0].tool_retry: must be true or false',
+    ]);
   });
 
   test('unparsable file → error naming the file', () => {

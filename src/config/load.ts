@@ -168,6 +168,8 @@ export function parseConfig(doc: unknown, source: string, env: NodeJS.ProcessEnv
         if (!(Array.isArray(epParams) && epParams.every((x) => typeof x === 'string')))
           return void problems.push(`${ep}.supported_parameters: must be a list of strings`);
         if (e.weight !== undefined && !(typeof e.weight === 'number' && e.weight >= 0)) problems.push(`${ep}.weight: must be a non-negative number`);
+        if (e.tools !== undefined && e.tools !== 'native' && e.tools !== 'emulated') problems.push(`${ep}.tools: must be "native" or "emulated" (got ${JSON.stringify(e.tools)})`);
+        if (e.tool_retry !== undefined && typeof e.tool_retry !== 'boolean') problems.push(`${ep}.tool_retry: must be true or false`);
         endpoints.push({ ...e, provider: e.provider, model: e.model, pricing, supported_parameters: [...(epParams as string[])] });
       });
       const union = new Set<string>();
