@@ -15,9 +15,13 @@
  * explicit signature a reply was built with): a dropped, empty or edited signature is rejected.
  */
 import { createHmac } from 'node:crypto';
+import Ajv2020Import from 'ajv/dist/2020.js';
 import { FakeServer, sseEvent, type FakeServerOptions, type Fragmenting, type RecordedRequest, type Reply } from './harness.js';
 
 const SECRET = 'switchyard-fake-anthropic';
+const Ajv2020 = Ajv2020Import as unknown as typeof Ajv2020Import.default;
+/** Anthropic checks tool input schemas against JSON Schema draft 2020-12. */
+const ajv = new Ajv2020({ strict: false, validateFormats: false });
 const ID = /^[a-zA-Z0-9_-]+$/;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
@@ -195,6 +199,7 @@ function checkTools(b: Record<string, any>): Reply | undefined {
       if (t.input_schema.type !== 'object') return invalid(`${p}.custom.input_schema.type: Input should be 'object'`);
       if (t.input_schema.properties !== undefined && t.input_schema.properties !== null && !isObj(t.input_schema.properties))
         return invalid(`${p}.custom.input_schema: JSON schema is invalid - properties must be an object`);
+      if (!ajv.validateSchema(t.input_schema)) return invalid(`${p}.custom.input_schema: JSON schema is invalid. It must match JSON Schema draft 2020-12 (${ajv.errorsText(ajv.errors)})`);
       const e = checkCache(t.cache_control, p, { count: 0 });
       if (e) return e;
     }
