@@ -419,7 +419,7 @@ export function messageBody(blocks: FakeBlock[], opts: MessageOptions = {}): Rec
     stop_reason: opts.stop_reason ?? stopFor(blocks),
     stop_details: null,
     stop_sequence: opts.stop_sequence ?? null,
-    usage: { cache_creation: null, inference_geo: null, server_tool_use: null, service_tier: 'standard', cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...u },
+    usage: { cache_creation: null, inference_geo: null, output_tokens_details: null, server_tool_use: null, service_tier: 'standard', speed: null, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, ...u },
   };
 }
 

@@ -15,6 +15,11 @@ import { planTokens, thinkingConflict, wantsThinking } from './thinking.js';
 import { mapTools } from './tools.js';
 import type { MessagesRequest } from './types.js';
 
+/**
+ * The API version this mapping is written against (temperature/top_p/top_k, top-level `system`).
+ * `@anthropic-ai/sdk` 1.x sends 2026-10-21, whose types no longer list the sampling parameters;
+ * a provider may opt into another version with `anthropic_version:` in its config.
+ */
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 export function buildAnthropicBody(req: CanonicalRequest, ctx: AdapterContext): MessagesRequest {
