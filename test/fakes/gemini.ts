@@ -357,11 +357,6 @@ export function streamReply(chunks: GeminiPart[][], o: { finishReason?: string; 
 /** Gemini's SSE framing: CRLF line ends, no event names, no [DONE]. */
 export const sseFrame = (obj: unknown) => `data: ${JSON.stringify(obj)}\r\n\r\n`;
 
-/** The functionCall / functionResponse / text parts of a recorded request, per content, for assertions. */
-export function sentContents(req: RecordedRequest): Json[] {
-  return req.body.contents;
-}
-
 export const GEMINI_KEY = 'g-upstream-key';
 export const GEMINI_MODEL = 'google/gemini-2.5-flash';
 
