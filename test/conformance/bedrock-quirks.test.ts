@@ -266,6 +266,19 @@ describe('bedrock: usage, stop reasons, history rules', () => {
       assert.equal(b.toolConfig.toolChoice, undefined);
     }));
 
+  test('tool_choice none with a tool history: a toolUse the model returns anyway is stripped, finish stop', () =>
+    withRig(configCreds, async ({ fake, client }) => {
+      const stray = { text: 'Ulysses.', toolCalls: [{ id: 'tooluse_stray', name: 'search_gutenberg_books', input: { search_terms: ['more'] } }] };
+      fake.enqueue(converseResponse(stray), converseStream(converseStreamFrames(stray)));
+      const res = await client.chat.completions.create({ model: 'claude', messages: history, tools: [SEARCH_TOOL], tool_choice: 'none' });
+      assert.equal(res.choices[0]!.message.tool_calls, undefined);
+      assert.equal(res.choices[0]!.finish_reason, 'stop');
+      assert.equal(res.choices[0]!.message.content, 'Ulysses.');
+      const s = await collect(await client.chat.completions.create({ model: 'claude', messages: history, tools: [SEARCH_TOOL], tool_choice: 'none', stream: true }));
+      assert.deepEqual(s.toolCalls, []);
+      assert.equal(s.finish, 'stop');
+    }));
+
   test('tool history on an endpoint without tools: stub tools declared for the names the history uses', () =>
     withRig(configCreds, async ({ fake, client }) => {
       fake.enqueue(converseResponse({ text: 'Ulysses.' }));
@@ -292,12 +305,13 @@ describe('bedrock: usage, stop reasons, history rules', () => {
       assert.deepEqual(b.toolConfig.tools.map((t: any) => t.toolSpec.name), ['search_gutenberg_books']);
     }));
 
-  test('Nova: reasoning → reasoningConfig; parallel_tool_calls:false has no Converse field and is not sent', () =>
+  test('Nova: reasoning → reasoningConfig; parallel_tool_calls:false has no Converse field: not sent, answer cut to its first call', () =>
     withRig(configCreds, async ({ fake, client }) => {
-      fake.enqueue(converseResponse({ text: 'ok' }));
-      await client.chat.completions.create({ model: 'claude', messages: hi, tools: [SEARCH_TOOL], parallel_tool_calls: false, reasoning: { effort: 'low' } } as never);
+      fake.enqueue(converseResponse({ toolCalls: [{ id: 'tooluse_a', name: 'search_gutenberg_books', input: { search_terms: ['a'] } }, { id: 'tooluse_b', name: 'search_gutenberg_books', input: { search_terms: ['b'] } }] }));
+      const res = await client.chat.completions.create({ model: 'claude', messages: hi, tools: [SEARCH_TOOL], parallel_tool_calls: false, reasoning: { effort: 'low' } } as never);
       const b = fake.last!.body;
       assert.deepEqual(b.additionalModelRequestFields, { reasoningConfig: { type: 'enabled', maxReasoningEffort: 'low' } });
       assert.deepEqual(b.toolConfig.toolChoice, { auto: {} });
+      assert.deepEqual(res.choices[0]!.message.tool_calls!.map((c) => c.id), ['tooluse_a']);
     }, {}, 'amazon.nova-pro-v1:0'));
 });

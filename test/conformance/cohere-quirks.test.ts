@@ -109,6 +109,21 @@ describe('cohere', () => {
       assert.equal((res.choices[0] as unknown as { native_finish_reason: string }).native_finish_reason, 'MAX_TOKENS');
     }));
 
+  test('parallel_tool_calls:false (no Cohere field): answers keep their first call, JSON and streamed', () =>
+    withRig(async ({ fake, client }) => {
+      const two = { toolCalls: [{ id: 'get_weather_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }, { id: 'get_weather_2', name: 'get_weather', arguments: '{"city":"Rome"}' }] };
+      fake.enqueue(cohereResponse(two), cohereStream(cohereStreamFrames(two), { random: 6 }), cohereResponse(two));
+      const base = { model: 'cohere/command-a', messages: [user('Oslo and Rome?')], tools: [WEATHER_TOOL], parallel_tool_calls: false };
+      const res = await client.chat.completions.create(base);
+      assert.deepEqual(res.choices[0]!.message.tool_calls!.map((c) => c.id), ['get_weather_1']);
+      assert.equal(res.choices[0]!.finish_reason, 'tool_calls');
+      const s = await collect(await client.chat.completions.create({ ...base, stream: true }));
+      assert.deepEqual(s.toolCalls, [{ id: 'get_weather_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }]);
+      assert.equal('parallel_tool_calls' in fake.requests[0]!.body, false);
+      const both = await client.chat.completions.create({ ...base, parallel_tool_calls: true });
+      assert.equal(both.choices[0]!.message.tool_calls!.length, 2);
+    }));
+
   test('498 invalid token → 502 with the provider name (the operator\'s key, not the client\'s)', () =>
     withRig(async ({ fake, client }) => {
       fake.enqueue(cohereError(498, 'invalid api token'));
