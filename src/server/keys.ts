@@ -196,7 +196,7 @@ export function keyRoutes(service: KeyService): Route[] {
       path: '/api/v1/keys',
       handler: async (c) => {
         await admin(c);
-        const includeDisabled = c.url.searchParams.get('include_disabled') !== 'false';
+        const includeDisabled = c.url.searchParams.get('include_disabled') === 'true';
         const offset = Math.max(0, Number(c.url.searchParams.get('offset') ?? 0) || 0);
         const all = await service.keys.list(includeDisabled);
         sendJson(c.res, 200, { data: await Promise.all(all.slice(offset, offset + 100).map(data)) });

@@ -119,7 +119,12 @@ export class KeyService {
     try {
       await this.check(principal, req);
     } catch (e) {
-      if (e instanceof GatewayError) this.logger.debug({ key: principal.key.label, status: e.status }, `keys: refused: ${e.message}`);
+      if (!(e instanceof GatewayError)) {
+        // the shared state (Redis) is unreachable: refuse rather than run a limited key unchecked
+        this.logger.error({ err: e, key: principal.key.label }, 'keys: cannot check limits');
+        throw new GatewayError(503, 'rate and credit limits cannot be checked right now (shared state unavailable); retry shortly', { metadata: { error_type: 'provider_unavailable' }, retryable: false, headers: { 'retry-after': '1' } });
+      }
+      this.logger.debug({ key: principal.key.label, status: e.status }, `keys: refused: ${e.message}`);
       throw e;
     }
   }
