@@ -58,3 +58,7 @@ test('missing region without base_url is a configuration error', () => {
     if (saved.d !== undefined) process.env.AWS_DEFAULT_REGION = saved.d;
   }
 });
+
+test('a request with nothing but a system prompt is a 400 before anything is sent', () => {
+  assert.throws(() => buildConverseBody(req({ messages: [{ role: 'system', content: 'only rules' }] }), 'meta.llama3', ctx().endpoint), (e: any) => e.status === 400 && /at least one user or assistant message/.test(e.message));
+});

@@ -3,6 +3,7 @@
  * `POST {base}/model/{url-encoded modelId}/converse` or `/converse-stream`.
  */
 import type { CanonicalRequest } from '../../schema/canonical.js';
+import { badRequest } from '../../schema/errors.js';
 import type { AdapterContext, EndpointConfig, UpstreamRequest } from '../types.js';
 import { bedrockBaseUrl, modelFamily } from './config.js';
 import { convertMessages } from './messages.js';
@@ -15,6 +16,7 @@ export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoi
   const { system, messages, historyToolNames } = convertMessages(req.messages);
   const reasoning = planReasoning(req.reasoning, family, req.maxTokens, endpoint, req.messages);
   const tools = planTools(req, family, reasoning.thinking, historyToolNames);
+  if (messages.length === 0) throw badRequest('messages: Bedrock needs at least one user or assistant message besides the system prompt');
   const body: ConverseBody = { messages };
   if (system.length > 0) body.system = system;
   const inference: NonNullable<ConverseBody['inferenceConfig']> = {};

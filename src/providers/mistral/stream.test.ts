@@ -41,3 +41,9 @@ test('whole tool calls in one delta; rewritten ids restored', () => {
     { type: 'tool_call_delta', index: 1, arguments: '{"b":2}' },
   ]);
 });
+
+test('list content is recognised however the JSON is spaced', () => {
+  const spaced = 'data: {"id": "c", "choices": [{"index": 0, "delta": {"content": [{"type": "thinking", "thinking": [{"type": "text", "text": "hm"}]}, {"type": "text", "text": "ok"}]}, "finish_reason": "stop"}]}\n\n';
+  const ev = run(ctx(), [spaced]);
+  assert.deepEqual(ev.map((e) => e.type), ['reasoning', 'text', 'finish']);
+});

@@ -11,13 +11,15 @@ import { splitContent } from './content.js';
 import { idsFor } from './ids.js';
 
 const encoder = new TextEncoder();
+/** `"content": [` with or without spaces: a chunk list, worth a look. */
+const LIST_CONTENT = /"content"\s*:\s*\[/;
 
 export function createMistralStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
   const ids = idsFor(ctx);
   const inner = createOpenAIStreamParser(ctx, ids.size === 0 ? emit : (e) => emit(e.type === 'tool_call_start' ? { ...e, id: ids.inbound(e.id) } : e));
   const forward = (data: string) => inner.push(encoder.encode(`data: ${data}\n\n`));
   const decoder = new SseDecoder(({ data }) => {
-    if (!data.includes('"content":[')) return forward(data);
+    if (!LIST_CONTENT.test(data)) return forward(data);
     let chunk: any;
     try {
       chunk = JSON.parse(data);
