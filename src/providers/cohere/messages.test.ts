@@ -32,3 +32,7 @@ test('foreign reasoning formats are not used as tool_plan; unsupported parts are
   assert.equal(out[0]!.tool_plan, undefined);
   assert.throws(() => convertMessages([{ role: 'user', content: [{ type: 'file', file: { file_data: 'x' } }] }]), /messages\[0\]\.content\[0\]\.type: "file" is not supported by Cohere/);
 });
+
+test('an assistant turn with neither content nor tool calls is left out (Cohere refuses it)', () => {
+  assert.deepEqual(convertMessages([{ role: 'user', content: 'a' }, { role: 'assistant', content: '' }, { role: 'user', content: 'b' }]).map((m) => m.role), ['user', 'user']);
+});

@@ -22,22 +22,27 @@ export function toolResultDocuments(text: string): ToolContent[] {
 }
 
 export function convertMessages(messages: readonly Message[]): CohereMessage[] {
-  return messages.map((m, i): CohereMessage => {
-    const path = `messages[${i}]`;
-    switch (m.role) {
-      case 'system':
-      case 'developer':
-        return { role: 'system', content: textOfContent(m.content, '\n') };
-      case 'user':
-        return { role: 'user', content: typeof m.content === 'string' ? m.content : m.content.map((p, j) => userPart(p, `${path}.content[${j}]`)) };
-      case 'assistant':
-        return assistant(m);
-      case 'tool':
-        return { role: 'tool', tool_call_id: m.tool_call_id, content: toolResultDocuments(textOfContent(m.content, '\n')) };
-      default:
-        throw badRequest(`${path}.role: "${(m as { role: string }).role}" is not supported by Cohere`);
-    }
-  });
+  return messages.map(convertMessage).filter(notEmptyAssistant);
+}
+
+/** Cohere refuses an assistant turn with neither content nor tool calls; such a turn says nothing. */
+const notEmptyAssistant = (m: CohereMessage) => m.role !== 'assistant' || m.content !== undefined || m.tool_calls !== undefined;
+
+function convertMessage(m: Message, i: number): CohereMessage {
+  const path = `messages[${i}]`;
+  switch (m.role) {
+    case 'system':
+    case 'developer':
+      return { role: 'system', content: textOfContent(m.content, '\n') };
+    case 'user':
+      return { role: 'user', content: typeof m.content === 'string' ? m.content : m.content.map((p, j) => userPart(p, `${path}.content[${j}]`)) };
+    case 'assistant':
+      return assistant(m);
+    case 'tool':
+      return { role: 'tool', tool_call_id: m.tool_call_id, content: toolResultDocuments(textOfContent(m.content, '\n')) };
+    default:
+      throw badRequest(`${path}.role: "${(m as { role: string }).role}" is not supported by Cohere`);
+  }
 }
 
 function userPart(p: ContentPart, path: string): Record<string, unknown> {
