@@ -1,6 +1,43 @@
 /** In-process `SharedState`: exact for one gateway process (JS runs each call to completion). */
 import type { RateDecision, ReserveDecision, ReserveRequest, SharedState, TokenWindow } from './types.js';
 
+/** Timestamps (ascending) with an amount each; old entries are dropped from the front in O(1) amortised. */
+class Window {
+  private at: number[] = [];
+  private n: number[] = [];
+  private head = 0;
+  sum = 0;
+
+  get size(): number {
+    return this.at.length - this.head;
+  }
+
+  first(): number | undefined {
+    return this.at[this.head];
+  }
+
+  last(): number | undefined {
+    return this.size === 0 ? undefined : this.at[this.at.length - 1];
+  }
+
+  push(at: number, n = 1): void {
+    this.at.push(at);
+    this.n.push(n);
+    this.sum += n;
+  }
+
+  /** Drops entries at or before `cutoff`. */
+  expire(cutoff: number): void {
+    while (this.head < this.at.length && this.at[this.head]! <= cutoff) this.sum -= this.n[this.head++]!;
+    if (this.head > 1024 && this.head * 2 > this.at.length) {
+      this.at = this.at.slice(this.head);
+      this.n = this.n.slice(this.head);
+      this.head = 0;
+    }
+    if (this.size === 0) this.sum = 0;
+  }
+}
+
 interface Credit {
   spent: number;
   holds: Map<string, { amount: number; expiresAt: number }>;
@@ -8,36 +45,41 @@ interface Credit {
 
 export class MemoryState implements SharedState {
   readonly kind = 'memory' as const;
-  private readonly logs = new Map<string, number[]>();
-  private readonly tokenLogs = new Map<string, { at: number; n: number }[]>();
+  private readonly logs = new Map<string, Window>();
+  private readonly tokenLogs = new Map<string, Window>();
   private readonly credits = new Map<string, Credit>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  private window(map: Map<string, Window>, key: string): Window {
+    let w = map.get(key);
+    if (w === undefined) {
+      w = new Window();
+      map.set(key, w);
+    }
+    return w;
+  }
+
   async hit(key: string, limit: number, windowMs: number): Promise<RateDecision> {
     const now = this.now();
-    const log = (this.logs.get(key) ?? []).filter((t) => t > now - windowMs);
-    this.logs.set(key, log);
-    if (log.length < limit) {
+    const log = this.window(this.logs, key);
+    log.expire(now - windowMs);
+    if (log.size < limit) {
       log.push(now);
-      return { ok: true, limit, remaining: limit - log.length, retryAfterMs: 0, resetMs: log[0]! + windowMs - now };
+      return { ok: true, limit, remaining: limit - log.size, retryAfterMs: 0, resetMs: log.first()! + windowMs - now };
     }
-    const wait = log[0]! + windowMs - now;
-    return { ok: false, limit, remaining: 0, retryAfterMs: Math.max(1, wait), resetMs: log[log.length - 1]! + windowMs - now };
+    return { ok: false, limit, remaining: 0, retryAfterMs: Math.max(1, log.first()! + windowMs - now), resetMs: log.last()! + windowMs - now };
   }
 
   async tokens(key: string, windowMs: number): Promise<TokenWindow> {
     const now = this.now();
-    const log = (this.tokenLogs.get(key) ?? []).filter((e) => e.at > now - windowMs);
-    this.tokenLogs.set(key, log);
-    return { used: log.reduce((s, e) => s + e.n, 0), oldestExpiresInMs: log.length === 0 ? 0 : log[0]!.at + windowMs - now };
+    const log = this.window(this.tokenLogs, key);
+    log.expire(now - windowMs);
+    return { used: log.sum, oldestExpiresInMs: log.size === 0 ? 0 : log.first()! + windowMs - now };
   }
 
   async addTokens(key: string, tokens: number): Promise<void> {
-    if (tokens <= 0) return;
-    const log = this.tokenLogs.get(key) ?? [];
-    log.push({ at: this.now(), n: tokens });
-    this.tokenLogs.set(key, log);
+    if (tokens > 0) this.window(this.tokenLogs, key).push(this.now(), tokens);
   }
 
   private credit(key: string): Credit {
