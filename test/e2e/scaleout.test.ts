@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { keysCommand } from '../../src/cli/keys.js';
 import type { FakeServer } from '../fakes/harness.js';
 import { completion, startFakeOpenAI } from '../fakes/openai.js';
 import { openaiConfig } from '../helpers/gateway.js';
@@ -76,6 +77,7 @@ describe('scale-out: two replicas on shared PostgreSQL + Redis', { skip: up ? fa
   let a: Replica;
   let b: Replica;
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-scaleout-'));
+  const configPath = join(dir, 'switchyard.json');
 
   before(async () => {
     // each upstream answer takes 40 ms, so requests overlap on both replicas
@@ -87,9 +89,8 @@ describe('scale-out: two replicas on shared PostgreSQL + Redis', { skip: up ? fa
       state: { type: 'redis', url: REDIS_URL, prefix: redisPrefix() },
       generations: { flush_ms: 100 },
     };
-    const path = join(dir, 'switchyard.json');
-    writeFileSync(path, JSON.stringify(config, null, 2));
-    [a, b] = await Promise.all([startReplica(path), startReplica(path)]);
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
+    [a, b] = await Promise.all([startReplica(configPath), startReplica(configPath)]);
   });
   after(async () => {
     await Promise.all([stopReplica(a), stopReplica(b)]);
@@ -189,5 +190,18 @@ describe('scale-out: two replicas on shared PostgreSQL + Redis', { skip: up ? fa
     assert.ok(refusedAfter !== undefined && refusedAfter < 1000, `refused after ${refusedAfter} ms`);
     t.diagnostic(`disabled on one replica, refused by the other after ${refusedAfter} ms`);
     assert.equal((await chat(a, key)).status, 401);
+  });
+
+  it('`switchyard keys disable` on the shared PostgreSQL is seen by both replicas within a second', async () => {
+    const { key } = await createKey(b, { name: 'cli-victim' });
+    assert.deepEqual(await Promise.all([call(a, '/key', key), call(b, '/key', key)]).then((r) => r.map((x) => x.status)), [200, 200]);
+    const t0 = Date.now();
+    assert.equal(await keysCommand(['disable', 'cli-victim', '--config', configPath], { out: () => undefined, err: () => undefined }), 0);
+    const refused = async (r: Replica) => {
+      while (Date.now() - t0 < 3000) if ((await call(r, '/key', key)).status === 401) return Date.now() - t0;
+      return Infinity;
+    };
+    const [ra, rb] = await Promise.all([refused(a), refused(b)]);
+    assert.ok(ra < 1000 && rb < 1000, `refused after ${ra} / ${rb} ms`);
   });
 });
