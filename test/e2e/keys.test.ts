@@ -298,6 +298,26 @@ for (const backend of backends) {
       assert.deepEqual([after[1]!.outcome, after[1]!.cost, after[1]!.estimated], ['error', 0, false]);
     });
 
+    it('charges a non-streamed request the client abandoned with a prompt estimate, flagged', async () => {
+      const { key, data } = await createKey({ name: 'quitter' });
+      fake.enqueue({ kind: 'delay', ms: 400, then: completion({ content: 'too late' }) });
+      const ac = new AbortController();
+      const pending = api('/chat/completions', { key, method: 'POST', signal: ac.signal, body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'a long question '.repeat(20) }] }) });
+      await sleep(100);
+      ac.abort();
+      await assert.rejects(pending);
+      let events: Awaited<ReturnType<NonNullable<ReturnType<typeof services.get>>['usage']['events']>> = [];
+      for (let i = 0; i < 50 && events.length === 0; i++) {
+        await sleep(20);
+        await settle();
+        events = await services.get(gw.gateway.config)!.usage.events(data.hash);
+      }
+      assert.equal(events.length, 1);
+      assert.deepEqual([events[0]!.outcome, events[0]!.estimated, events[0]!.completionTokens], ['cancelled', true, 0]);
+      assert.ok(events[0]!.promptTokens >= 80, `estimated ${events[0]!.promptTokens} prompt tokens`);
+      assert.equal((await generation(events[0]!.generationId)).total_cost, events[0]!.cost, 'the generation record agrees');
+    });
+
     it('a gateway without a master key closes once a key exists', async () => {
       const s = await backend.storage();
       const open = await startGateway(openaiConfig(fake.url, s.doc));
