@@ -220,7 +220,14 @@ export function keyRoutes(service: KeyService): Route[] {
         sendJson(c.res, 201, { data: await data(key), key: token });
       },
     },
-    { method: 'GET', path: /^\/api\/v1\/keys\/([^/]+)$/, handler: async (c) => (await admin(c), sendJson(c.res, 200, { data: await data(await find(c.params[0]!)) })) },
+    {
+      method: 'GET',
+      path: /^\/api\/v1\/keys\/([^/]+)$/,
+      handler: async (c) => {
+        await admin(c);
+        sendJson(c.res, 200, { data: await data(await find(c.params[0]!)) });
+      },
+    },
     {
       method: 'PATCH',
       path: /^\/api\/v1\/keys\/([^/]+)$/,
