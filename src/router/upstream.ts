@@ -46,7 +46,9 @@ export class UpstreamClient {
   private pool(origin: string): Pool {
     let p = this.pools.get(origin);
     if (p === undefined) {
-      p = new Pool(origin, { connections: 512, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, ...this.poolOptions });
+      // no cap on connections: each open stream holds one for its whole length (LLM streams last
+      // seconds to minutes), and a cap would queue requests behind streams that never yield
+      p = new Pool(origin, { connections: null, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, ...this.poolOptions });
       this.pools.set(origin, p);
     }
     return p;
