@@ -1,71 +1,67 @@
 /**
  * `npm run bench`: side-by-side figures for the same workload through several targets, all on
  * 127.0.0.1 and bounded in time. Targets run in their own processes; the load generator
- * (autocannon) runs here. Rounds interleave targets (A B C A B C) so drift hits all alike.
+ * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
+ * targets (A B C A B C) so drift hits all alike.
  *
- *   npm run bench -- [--duration 4] [--rounds 2] [--only json,sse] [--conns 1,64]
+ *   npm run bench -- [--duration 4] [--rounds 2] [--seq 300] [--only json,sse|memory]
+ *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx]
  *
- * Prints, per workload: req/s, latency p50/p99, added p50 over calling the upstream directly,
- * CPU µs per request of the target process, its RSS, and (1 client) time to first byte.
- * At 1 client, latencies come from sequential hrtime-timed requests; at more, from autocannon.
+ * Targets: the fake upstream called directly; the bare proxy (bench/bare-proxy.ts); Switchyard
+ * with an `openai` provider; the same gateway with an `anthropic` provider (full translation
+ * both ways); Switchyard with the generation log off; `serve --workers N`; with `--peer portkey`
+ * the Portkey gateway (installed on demand into a temp folder). By default the targets run
+ * compiled (tsc → node_modules/.cache), as `npm start` runs; `--tsx` runs the sources.
+ *
+ * Prints per workload: req/s, latency p50/p99, added p50 over calling the upstream directly,
+ * CPU µs per request of the target process(es) (the figure least disturbed by other load on the
+ * machine), peak RSS under load, and time to first byte (1 client); then the issue's summary
+ * table, the ratios against the bare proxy and Portkey, and PASS/FAIL per target line.
+ * `--only memory` runs the memory check instead (bench/memory.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
+import { benchConfig, buildForBench, childPids, cpuTicks, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { startPortkey } from './portkey.js';
+import { memoryCheck } from './memory.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '2' },
+    seq: { type: 'string', default: '300' },
     only: { type: 'string', default: 'json,sse' },
-    conns: { type: 'string', default: '1,64' },
+    peer: { type: 'string', default: '' },
+    workers: { type: 'string', default: '2' },
+    skip: { type: 'string', default: '' },
+    tsx: { type: 'boolean', default: false },
+    streams: { type: 'string', default: '10000' },
   },
 });
 const DURATION = Number(values.duration);
 const ROUNDS = Number(values.rounds);
-const MODES = values.only!.split(',') as ('json' | 'sse')[];
-const CONNS = values.conns!.split(',').map(Number);
+const SEQ = Number(values.seq);
+const ONLY = values.only!.split(',');
+const SKIP = new Set(values.skip!.split(',').filter(Boolean));
+const WORKERS = Number(values.workers);
+const COMPILED = !values.tsx;
 
-interface Proc {
-  name: string;
-  url: string;
-  child: ChildProcess;
+type Mode = 'json' | 'sse';
+interface Cell {
+  mode: Mode;
+  conns: number;
 }
-
-function start(name: string, args: string[], env: Record<string, string> = {}): Promise<Proc> {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...env } });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const t = setTimeout(() => reject(new Error(`${name} did not start: ${err}`)), 30_000);
-    child.stderr!.on('data', (d) => (err += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(t);
-        resolve({ name, url: m[1]!, child });
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited ${code}: ${err}`)));
-  });
+interface Target extends Proc {
+  /** Which cells this target runs (the variants only run the c=64 ones). */
+  cells: (c: Cell) => boolean;
+  /** All processes whose CPU and RSS count (a cluster primary and its workers). */
+  pids: () => number[];
 }
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15)
-}
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
 interface Figures {
   rps: number;
@@ -77,124 +73,235 @@ interface Figures {
   ttfbMs?: number;
 }
 
-async function load(target: Proc, path: string, body: string, connections: number, pids: number[]): Promise<Figures> {
-  const before = pids.map(cpuTicks);
-  const r = await autocannon({
-    url: `${target.url}${path}`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench' },
-    body,
-    connections,
-    duration: DURATION,
-  });
-  const ticks = pids.reduce((s, pid, i) => s + cpuTicks(pid) - before[i]!, 0);
-  const total = r.requests.total || 1;
-  return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    cpuUsPerReq: (ticks * TICK_US) / total,
-    rssMiB: pids.length ? rssMiB(pids[0]!) : NaN,
-    errors: r.errors + r.non2xx + r.timeouts,
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Peak summed RSS of the pids while `run` is in flight. */
+async function withPeakRss<T>(pids: number[], run: () => Promise<T>): Promise<[T, number]> {
+  let peak = 0;
+  const sample = () => {
+    try {
+      peak = Math.max(peak, sum(pids.map(rssMiB)));
+    } catch {
+      /* a process went away */
+    }
   };
+  const t = setInterval(sample, 200);
+  try {
+    const out = await run();
+    sample();
+    return [out, peak];
+  } finally {
+    clearInterval(t);
+  }
+}
+
+function headersOf(t: Target): Record<string, string> {
+  return { 'content-type': 'application/json', authorization: 'Bearer sk-bench', ...t.headers };
+}
+
+async function load(t: Target, body: string, connections: number): Promise<Figures> {
+  const pids = t.pids();
+  const before = pids.map(cpuTicks);
+  const [r, peak] = await withPeakRss(pids, () =>
+    autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration: DURATION }),
+  );
+  const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
+  const total = r.requests.total || 1;
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUsPerReq: (ticks * TICK_US) / total, rssMiB: peak, errors: r.errors + r.non2xx + r.timeouts };
 }
 
 /**
  * Sequential requests timed with hrtime (autocannon's latency histogram is in whole ms, too coarse
  * for a 1-client comparison): p50/p99 of the whole response and median time to its first byte.
  */
-async function sequential(target: Proc, path: string, body: string, n = 300): Promise<{ p50: number; p99: number; ttfb: number }> {
-  const url = new URL(`${target.url}${path}`);
+async function sequential(t: Target, body: string, n: number): Promise<Figures> {
+  const url = new URL(`${t.url}${t.path}`);
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const headers = { ...headersOf(t), 'content-length': String(Buffer.byteLength(body)) };
   const total: number[] = [];
   const first: number[] = [];
-  for (let i = 0; i < n; i++) {
-    await new Promise<void>((resolve, reject) => {
-      const t0 = process.hrtime.bigint();
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: 'Bearer bench' } }, (res) => {
-        let f: number | undefined;
-        res.on('data', () => {
-          f ??= Number(process.hrtime.bigint() - t0) / 1e6;
+  let errors = 0;
+  const pids = t.pids();
+  const before = pids.map(cpuTicks);
+  const t0all = process.hrtime.bigint();
+  const [, peak] = await withPeakRss(pids, async () => {
+    for (let i = 0; i < n; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const t0 = process.hrtime.bigint();
+        const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers }, (res) => {
+          if (res.statusCode !== 200) errors++;
+          let f: number | undefined;
+          res.on('data', () => {
+            f ??= Number(process.hrtime.bigint() - t0) / 1e6;
+          });
+          res.on('end', () => {
+            total.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            first.push(f ?? NaN);
+            resolve();
+          });
         });
-        res.on('end', () => {
-          total.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          first.push(f ?? NaN);
-          resolve();
-        });
+        req.on('error', reject);
+        req.end(body);
       });
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+    }
+  });
+  const elapsed = Number(process.hrtime.bigint() - t0all) / 1e9;
+  const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
+  agent.destroy();
   const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-  return { p50: pct(total, 0.5), p99: pct(total, 0.99), ttfb: pct(first, 0.5) };
+  return { rps: n / elapsed, p50: pct(total, 0.5), p99: pct(total, 0.99), ttfbMs: pct(first, 0.5), cpuUsPerReq: (ticks * TICK_US) / n, rssMiB: peak, errors };
 }
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
 
 async function main() {
-  const tsx = ['--import', 'tsx'];
-  const upstream = await start('upstream', [...tsx, 'bench/upstream.ts']);
+  if (ONLY.includes('memory')) {
+    if (COMPILED) buildForBench();
+    await memoryCheck({ compiled: COMPILED, streams: Number(values.streams) });
+    return;
+  }
+  if (COMPILED) buildForBench();
   const dir = mkdtempSync(join(tmpdir(), 'sy-bench-'));
-  const cfg = join(dir, 'switchyard.json');
-  writeFileSync(
-    cfg,
-    JSON.stringify({
-      providers: { bench: { type: 'openai', base_url: `${upstream.url}/v1`, api_key: 'sk-bench' } },
-      models: [{ id: 'bench/model', endpoints: [{ provider: 'bench', model: 'gpt-bench', pricing: { prompt: '0.000001', completion: '0.000002' } }] }],
-      server: { stream_keepalive_ms: 0 },
-      storage: { path: join(dir, 'bench.db') },
-    }),
-  );
-  const targets: Proc[] = [
-    { ...upstream, name: 'direct (fake upstream)' },
-    await start('bare proxy', [...tsx, 'bench/bare-proxy.ts', upstream.url]),
-    await start('switchyard', [...tsx, 'src/cli/main.ts', 'serve', '--config', cfg, '--port', '0']),
+  const run = (file: string) => script(file, COMPILED);
+  const upstreamS = run('bench/upstream.ts');
+  const up = await start('upstream', upstreamS.args, { plain: upstreamS.plain, path: '/v1/chat/completions', model: 'gpt-bench' });
+  const own = (p: Proc) => () => [p.child.pid!];
+  const withWorkers = (p: Proc) => () => [p.child.pid!, ...childPids(p.child.pid!)];
+  const all = () => true;
+  const c64 = (c: Cell) => c.conns > 1;
+  const bareS = run('bench/bare-proxy.ts');
+  const bare = await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain });
+  const main = run('src/cli/main.ts');
+  const serve = (cfg: string, extra: string[] = []) => [...main.args, 'serve', '--config', cfg, '--port', '0', ...extra];
+  const sy = await start('switchyard', serve(benchConfig(dir, up.url)), { plain: main.plain });
+  const targets: Target[] = [
+    { ...up, name: 'direct (fake upstream)', cells: all, pids: own(up) },
+    { ...bare, cells: all, pids: own(bare) },
+    { ...sy, cells: all, pids: own(sy) },
   ];
-  const results = new Map<string, Figures[]>();
-  const body = { json: JSON.stringify(REQUEST), sse: JSON.stringify({ ...REQUEST, stream: true }) };
-  const path = (t: Proc) => (t === targets[0] ? '/v1/chat/completions' : '/api/v1/chat/completions');
-  process.stdout.write(`# ${new Date().toISOString()} · node ${process.version} · ${DURATION}s × ${ROUNDS} rounds per cell · request ${body.json.length} bytes\n`);
+  if (!SKIP.has('anthropic')) targets.push({ ...sy, name: 'switchyard → anthropic', model: 'bench/claude', cells: all, pids: own(sy) });
+  if (!SKIP.has('log')) {
+    const p = await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false })), { plain: main.plain });
+    targets.push({ ...p, cells: c64, pids: own(p) });
+  }
+  if (!SKIP.has('workers') && WORKERS > 1) {
+    const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url), ['--workers', String(WORKERS)]), { plain: main.plain });
+    targets.push({ ...p, cells: c64, pids: withWorkers(p) });
+  }
+  if (values.peer === 'portkey') {
+    const p = await startPortkey(up.url);
+    targets.push({ ...p, cells: all, pids: own(p) });
+  }
+  const bodies: Record<Mode, (t: Target) => string> = {
+    json: (t) => JSON.stringify({ ...REQUEST, model: t.model }),
+    sse: (t) => JSON.stringify({ ...REQUEST, model: t.model, stream: true }),
+  };
+  const modes = (['json', 'sse'] as Mode[]).filter((m) => ONLY.includes(m));
+  const cells: Cell[] = modes.flatMap((mode) => [{ mode, conns: 1 }, { mode, conns: 64 }]);
+  const load1 = loadavg()[0]!;
+  process.stdout.write(
+    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
+  );
   // warm up every target (JIT, pools)
-  for (const t of targets) await load(t, t === targets[0] ? '/v1/chat/completions' : '/api/v1/chat/completions', body.json, 8, []);
+  for (const t of targets) {
+    await load(t, bodies.json(t), 8);
+    await load(t, bodies.sse(t), 8);
+  }
+  const results = new Map<string, Figures[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    for (const mode of MODES) {
-      for (const c of CONNS) {
-        for (const t of targets) {
-          const pids = [t.child.pid!];
-          const f = await load(t, path(t), body[mode], c, pids);
-          if (c === 1) {
-            const seq = await sequential(t, path(t), body[mode]);
-            f.p50 = seq.p50;
-            f.p99 = seq.p99;
-            f.ttfbMs = seq.ttfb;
-          }
-          const key = `${mode}|${c}|${t.name}`;
-          results.set(key, [...(results.get(key) ?? []), f]);
-        }
+    for (const cell of cells) {
+      for (const t of targets) {
+        if (!t.cells(cell)) continue;
+        const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
+        const key = `${cell.mode}|${cell.conns}|${t.name}`;
+        results.set(key, [...(results.get(key) ?? []), f]);
       }
     }
   }
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const rows: string[] = ['| workload | target | req/s | p50 ms | p99 ms | added p50 ms | CPU µs/req | RSS MiB | TTFB ms | errors |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
-  for (const mode of MODES)
-    for (const c of CONNS) {
-      const direct = results.get(`${mode}|${c}|${targets[0]!.name}`)!;
-      for (const t of targets) {
-        const fs = results.get(`${mode}|${c}|${t.name}`)!;
-        const p50 = med(fs.map((f) => f.p50));
-        const ttf = fs[0]!.ttfbMs !== undefined ? med(fs.map((f) => f.ttfbMs!)).toFixed(2) : '';
-        rows.push(
-          `| ${mode} c=${c} | ${t.name} | ${med(fs.map((f) => f.rps)).toFixed(0)} | ${p50.toFixed(2)} | ${med(fs.map((f) => f.p99)).toFixed(2)} | ${t === targets[0] ? '' : (p50 - med(direct.map((f) => f.p50))).toFixed(2)} | ${t === targets[0] ? '' : med(fs.map((f) => f.cpuUsPerReq)).toFixed(0)} | ${med(fs.map((f) => f.rssMiB)).toFixed(0)} | ${ttf} | ${fs.reduce((s, f) => s + f.errors, 0)} |`,
-        );
-      }
-    }
-  process.stdout.write(`${rows.join('\n')}\n`);
-  const ratio = (mode: string, c: number) => {
-    const sy = med(results.get(`${mode}|${c}|switchyard`)!.map((f) => f.rps));
-    const bare = med(results.get(`${mode}|${c}|bare proxy`)!.map((f) => f.rps));
-    return (sy / bare).toFixed(2);
+  const load2 = loadavg()[0]!;
+  const fig = (mode: Mode, c: number, name: string, k: keyof Figures): number | undefined => {
+    const fs = results.get(`${mode}|${c}|${name}`);
+    if (fs === undefined) return undefined;
+    if (k === 'errors') return sum(fs.map((f) => f.errors));
+    const xs = fs.map((f) => f[k]).filter((x): x is number => x !== undefined);
+    return xs.length === 0 ? undefined : med(xs);
   };
-  for (const mode of MODES) for (const c of CONNS) process.stdout.write(`switchyard / bare proxy throughput, ${mode} c=${c}: ${ratio(mode, c)}×\n`);
-  for (const t of targets) t.child.kill('SIGTERM');
+  const direct = targets[0]!.name;
+  const added = (mode: Mode, c: number, name: string, k: 'p50' | 'ttfbMs') => {
+    const a = fig(mode, c, name, k);
+    const d = fig(mode, c, direct, k);
+    return a === undefined || d === undefined ? undefined : a - d;
+  };
+  const rows = ['| workload | target | req/s | p50 ms | p99 ms | added p50 ms | CPU µs/req | peak RSS MiB | TTFB ms | added TTFB ms | errors |', '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const cell of cells)
+    for (const t of targets) {
+      if (!t.cells(cell)) continue;
+      const g = (k: keyof Figures) => fig(cell.mode, cell.conns, t.name, k);
+      const isDirect = t.name === direct;
+      rows.push(
+        `| ${cell.mode} c=${cell.conns} | ${t.name} | ${fmt(g('rps'))} | ${fmt(g('p50'), 2)} | ${fmt(g('p99'), 2)} | ${isDirect ? '' : fmt(added(cell.mode, cell.conns, t.name, 'p50'), 2)} | ${fmt(g('cpuUsPerReq'))} | ${fmt(g('rssMiB'))} | ${fmt(g('ttfbMs'), 2)} | ${isDirect ? '' : fmt(added(cell.mode, cell.conns, t.name, 'ttfbMs'), 2)} | ${g('errors')} |`,
+      );
+    }
+  process.stdout.write(`\n${rows.join('\n')}\n`);
+
+  // the issue's summary table
+  const summary = ['| target | json c=1 added p50 | json c=64 req/s | sse c=64 req/s | CPU µs/req (json c=64) | sse c=1 added TTFB | peak RSS MiB (json c=64) |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const t of targets.slice(1)) {
+    summary.push(
+      `| ${t.name} | ${fmt(added('json', 1, t.name, 'p50'), 2)} ms | ${fmt(fig('json', 64, t.name, 'rps'))} | ${fmt(fig('sse', 64, t.name, 'rps'))} | ${fmt(fig('json', 64, t.name, 'cpuUsPerReq'))} | ${fmt(added('sse', 1, t.name, 'ttfbMs'), 2)} ms | ${fmt(fig('json', 64, t.name, 'rssMiB'))} |`,
+    );
+  }
+  process.stdout.write(`\n${summary.join('\n')}\n`);
+
+  // ratios against each reference target
+  const refs = targets.filter((t) => t.name === 'bare proxy' || t.name.startsWith('portkey'));
+  const lines: string[] = [];
+  for (const t of targets.filter((x) => x.name.startsWith('switchyard')))
+    for (const r of refs)
+      for (const mode of modes) {
+        const a = fig(mode, 64, t.name, 'rps');
+        const b = fig(mode, 64, r.name, 'rps');
+        const ca = fig(mode, 64, t.name, 'cpuUsPerReq');
+        const cb = fig(mode, 64, r.name, 'cpuUsPerReq');
+        if (a === undefined || b === undefined) continue;
+        lines.push(`${t.name} / ${r.name}, ${mode} c=64: throughput ${(a / b).toFixed(2)}×, CPU per request ${(cb! / ca!).toFixed(2)}× as efficient`);
+      }
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+
+  // target lines of the issue
+  const checks: string[] = [];
+  const check = (what: string, value: number | undefined, op: '>=' | '<=', bound: number, unit = '×') => {
+    if (value === undefined || !Number.isFinite(value)) return;
+    const ok = op === '>=' ? value >= bound : value <= bound;
+    checks.push(`${ok ? 'PASS' : 'FAIL'}  ${what}: ${value.toFixed(2)}${unit} (target ${op} ${bound}${unit})`);
+  };
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+  const pk = refs.find((r) => r.name.startsWith('portkey'))?.name;
+  check('json c=64 throughput vs bare proxy', ratio(fig('json', 64, 'switchyard', 'rps'), fig('json', 64, 'bare proxy', 'rps')), '>=', 0.8);
+  check('json c=64 CPU efficiency vs bare proxy (bare µs/req ÷ switchyard µs/req)', ratio(fig('json', 64, 'bare proxy', 'cpuUsPerReq'), fig('json', 64, 'switchyard', 'cpuUsPerReq')), '>=', 0.8);
+  if (pk !== undefined) check('json c=64 throughput vs Portkey', ratio(fig('json', 64, 'switchyard', 'rps'), fig('json', 64, pk, 'rps')), '>=', 4);
+  check('json c=1 added p50 vs bare proxy', ratio(added('json', 1, 'switchyard', 'p50'), added('json', 1, 'bare proxy', 'p50')), '<=', 1.5);
+  check('sse c=64 throughput vs bare proxy', ratio(fig('sse', 64, 'switchyard', 'rps'), fig('sse', 64, 'bare proxy', 'rps')), '>=', 0.7);
+  check('sse c=1 added time to first byte', added('sse', 1, 'switchyard', 'ttfbMs'), '<=', 0.5, ' ms');
+  check('anthropic json c=64 throughput vs bare proxy', ratio(fig('json', 64, 'switchyard → anthropic', 'rps'), fig('json', 64, 'bare proxy', 'rps')), '>=', 0.6);
+  check('anthropic sse c=64 throughput vs bare proxy', ratio(fig('sse', 64, 'switchyard → anthropic', 'rps'), fig('sse', 64, 'bare proxy', 'rps')), '>=', 0.6);
+  check('peak RSS under load (json c=64) vs bare proxy', ratio(fig('json', 64, 'switchyard', 'rssMiB'), fig('json', 64, 'bare proxy', 'rssMiB')), '<=', 1.5);
+  check('peak RSS under load (sse c=64) vs bare proxy', ratio(fig('sse', 64, 'switchyard', 'rssMiB'), fig('sse', 64, 'bare proxy', 'rssMiB')), '<=', 1.5);
+  for (const mode of modes) {
+    const on = fig(mode, 64, 'switchyard', 'rps');
+    const off = fig(mode, 64, 'switchyard (log off)', 'rps');
+    if (on !== undefined && off !== undefined) check(`generation log on vs off, ${mode} c=64 throughput drop`, (100 * (off - on)) / off, '<=', 10, '%');
+    const cOn = fig(mode, 64, 'switchyard', 'cpuUsPerReq');
+    const cOff = fig(mode, 64, 'switchyard (log off)', 'cpuUsPerReq');
+    if (cOn !== undefined && cOff !== undefined) check(`generation log on vs off, ${mode} c=64 CPU per request added`, (100 * (cOn - cOff)) / cOff, '<=', 10, '%');
+  }
+  const w = targets.find((t) => t.name.includes('--workers'))?.name;
+  if (w !== undefined)
+    for (const mode of modes)
+      check(`${w} vs 1 worker, ${mode} c=64 throughput (${cpus().length} cores, shared with the load generator and upstream)`, ratio(fig(mode, 64, w, 'rps'), fig(mode, 64, 'switchyard', 'rps')), '>=', 1);
+  process.stdout.write(`\n${checks.join('\n')}\n\nload average ${load1.toFixed(2)} at start, ${load2.toFixed(2)} at the end\n`);
+  await Promise.all(targets.filter((t, i) => targets.findIndex((u) => u.child === t.child) === i).map((t) => stop(t)));
 }
 
 main().catch((e) => {

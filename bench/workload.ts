@@ -53,3 +53,23 @@ export const OPENAI_SSE = [
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1733000000, model: 'gpt-bench', choices: [], usage: { prompt_tokens: 412, completion_tokens: 23, total_tokens: 435 } })}\n\n`,
   'data: [DONE]\n\n',
 ].join('');
+
+/** The same answer in Anthropic Messages format (a tool_use block), JSON and SSE. */
+export const ANTHROPIC_JSON = JSON.stringify({
+  id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-bench',
+  content: [{ type: 'tool_use', id: 'toolu_bench_1', name: 'search_gutenberg_books', input: JSON.parse(TOOL_ARGS) }],
+  stop_reason: 'tool_use', stop_sequence: null,
+  usage: { input_tokens: 412, output_tokens: 23, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+});
+
+const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+
+export const ANTHROPIC_SSE = [
+  ev('message_start', { message: { id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-bench', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 412, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 } } }),
+  ev('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_bench_1', name: 'search_gutenberg_books', input: {} } }),
+  ev('ping', {}),
+  ...['{"search_', 'terms":["ja', 'mes","joy', 'ce"],"limit":5}'].map((a) => ev('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: a } })),
+  ev('content_block_stop', { index: 0 }),
+  ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 23 } }),
+  ev('message_stop', {}),
+].join('');

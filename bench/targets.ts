@@ -1,0 +1,155 @@
+/** Bench plumbing shared by run.ts, memory.ts and profile.ts: target processes, /proc figures, the gateway config. */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface Proc {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Request path of the chat endpoint on this target. */
+  path: string;
+  /** Model id to send. */
+  model: string;
+  /** Extra request headers (Portkey's routing headers). */
+  headers?: Record<string, string>;
+}
+
+export interface StartOptions {
+  env?: Record<string, string>;
+  /** Run without `--import tsx` (plain JavaScript, e.g. Portkey). */
+  plain?: boolean;
+  cwd?: string;
+  /** How the target announces its URL on stdout (default `listening on URL`). */
+  ready?: RegExp;
+  /** Used when `ready` has no URL group. */
+  url?: string;
+  path?: string;
+  model?: string;
+  headers?: Record<string, string>;
+  /** Shell prefix for the spawned command (e.g. `ulimit -n 65536;`); runs through /bin/sh. */
+  shellPrefix?: string;
+}
+
+/** Starts `node [--import tsx] ...args` and resolves once it prints its URL. */
+export function start(name: string, args: string[], opts: StartOptions = {}): Promise<Proc> {
+  const argv = [...(opts.plain ? [] : ['--import', 'tsx']), ...args];
+  const env = { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...opts.env };
+  const child =
+    opts.shellPrefix !== undefined
+      ? spawn('/bin/sh', ['-c', `${opts.shellPrefix} exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd })
+      : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
+  const ready = opts.ready ?? /listening on (http:\/\/\S+)/;
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const t = setTimeout(() => reject(new Error(`${name} did not start: ${err.slice(-2000)}`)), 60_000);
+    child.stderr!.on('data', (d) => (err = (err + d).slice(-20_000)));
+    child.stdout!.on('data', (d) => {
+      if (out === undefined) return;
+      out += d;
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(t);
+        out = undefined as unknown as string; // stop matching; keep draining the pipe
+        resolve({ name, url: m[1] ?? opts.url!, child, path: opts.path ?? '/api/v1/chat/completions', model: opts.model ?? 'bench/model', headers: opts.headers });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`${name} exited ${code}: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** SIGTERM and wait for the exit (profiles are written then). */
+export function stop(p: Proc, ms = 8000): Promise<void> {
+  if (p.child.exitCode !== null || p.child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(() => {
+      p.child.kill('SIGKILL');
+      resolve();
+    }, ms);
+    p.child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
+    p.child.kill('SIGTERM');
+  });
+}
+
+/** utime + stime of a process and its threads, in clock ticks (fields 14, 15 of /proc/PID/stat). */
+export function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+export const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** The direct children of a process (the workers of `serve --workers N`). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export interface BenchConfigOptions {
+  /** Generation log (storage.path SQLite) on; default true, as a fresh install runs. */
+  log?: boolean;
+  keepaliveMs?: number;
+}
+
+/**
+ * The gateway config of the bench: `bench/model` on an `openai` provider and `bench/claude` on
+ * an `anthropic` one, both at the fake upstream; the generation log on or off.
+ */
+export function benchConfig(dir: string, upstreamUrl: string, opts: BenchConfigOptions = {}): string {
+  const log = opts.log ?? true;
+  const file = join(dir, `switchyard${log ? '' : '-nolog'}.json`);
+  const pricing = { prompt: '0.000001', completion: '0.000002' };
+  writeFileSync(
+    file,
+    JSON.stringify({
+      providers: {
+        bench: { type: 'openai', base_url: `${upstreamUrl}/v1`, api_key: 'sk-bench' },
+        claude: { type: 'anthropic', base_url: upstreamUrl, api_key: 'sk-ant-bench' },
+      },
+      models: [
+        { id: 'bench/model', endpoints: [{ provider: 'bench', model: 'gpt-bench', pricing }] },
+        { id: 'bench/claude', endpoints: [{ provider: 'claude', model: 'claude-bench', pricing }] },
+      ],
+      server: { stream_keepalive_ms: opts.keepaliveMs ?? 0 },
+      storage: { path: join(dir, log ? 'bench.db' : 'bench-nolog.db') },
+      ...(log ? {} : { generations: { enabled: false } }),
+    }),
+  );
+  return file;
+}
+
+export const BUILD_DIR = 'node_modules/.cache/switchyard-bench';
+
+/**
+ * Compiles src/ and the bench's own servers with tsc into BUILD_DIR (ignored by git) so targets
+ * run as plain JavaScript, as `npm start` runs the gateway: under tsx every closure created per
+ * request also pays a name-keeping helper. Type errors elsewhere in the tree do not stop it.
+ */
+export function buildForBench(): void {
+  try {
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'bench/tsconfig.json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    if (!existsSync(join(BUILD_DIR, 'src/cli/main.js'))) throw e;
+    process.stderr.write('bench: tsc reported type errors; running what it emitted\n');
+  }
+}
+
+/** Node arguments to run a repo file (`bench/upstream.ts`, `src/cli/main.ts`), compiled or through tsx. */
+export function script(file: string, compiled: boolean): { args: string[]; plain: boolean } {
+  return compiled ? { args: [join(BUILD_DIR, file.replace(/\.ts$/, '.js'))], plain: true } : { args: [file], plain: false };
+}
