@@ -218,6 +218,24 @@ describe('bedrock: eventstream framing', () => {
 });
 
 describe('bedrock: usage, stop reasons, history rules', () => {
+  test('prompt caching on Claude: cache_control → cachePoint blocks the fake accepts; cache reads reported', () =>
+    withRig(configCreds, async ({ fake, client }) => {
+      fake.enqueue(converseResponse({ text: 'cached', usage: { inputTokens: 5, outputTokens: 2, cacheReadInputTokens: 4000 } }));
+      const res = await client.chat.completions.create({
+        model: 'claude',
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'A very long system prompt.', cache_control: { type: 'ephemeral' } }] },
+          { role: 'user', content: [{ type: 'text', text: 'A long document.', cache_control: { type: 'ephemeral' } }, { type: 'text', text: 'Question?' }] },
+        ] as never,
+        tools: [{ ...SEARCH_TOOL, cache_control: { type: 'ephemeral' } } as never],
+      });
+      assert.equal(res.usage?.prompt_tokens_details?.cached_tokens, 4000);
+      const b = fake.last!.body;
+      assert.deepEqual(b.system, [{ text: 'A very long system prompt.' }, { cachePoint: { type: 'default' } }]);
+      assert.deepEqual(b.messages[0].content, [{ text: 'A long document.' }, { cachePoint: { type: 'default' } }, { text: 'Question?' }]);
+      assert.deepEqual(b.toolConfig.tools[1], { cachePoint: { type: 'default' } });
+    }));
+
   const cacheUsage = { inputTokens: 20, outputTokens: 7, cacheReadInputTokens: 1000, cacheWriteInputTokens: 50 };
 
   test('usage with cache read/write (non-streaming and streaming)', () =>

@@ -38,7 +38,7 @@ export const bedrockKit: ProviderKit = {
   error: (status, message) => bedrockError(status, message),
   inspect: {
     stream: (r) => r.path.endsWith('/converse-stream'),
-    toolNames: (r) => (r.body.toolConfig?.tools ?? []).map((t: any) => t.toolSpec.name),
+    toolNames: (r) => (r.body.toolConfig?.tools ?? []).filter((t: any) => t.toolSpec).map((t: any) => t.toolSpec.name),
     toolChoice,
     parallelToolCalls: (r) => (r.body.additionalModelRequestFields?.tool_choice?.disable_parallel_tool_use === true ? false : undefined),
     historyToolCalls: (r) => blocks(r, 'assistant').filter((b) => b.toolUse).map((b) => ({ id: b.toolUse.toolUseId, name: b.toolUse.name, args: b.toolUse.input })),

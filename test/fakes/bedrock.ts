@@ -104,6 +104,10 @@ export function validateConverse(req: RecordedRequest): Reply | undefined {
     if (!Array.isArray(tc.tools) || tc.tools.length === 0) return invalid('toolConfig.tools: must contain at least one tool');
     const names: string[] = [];
     for (const t of tc.tools) {
+      if (isObj(t.cachePoint)) {
+        if (t.cachePoint.type !== 'default') return invalid('toolConfig.tools.cachePoint.type: must be default');
+        continue;
+      }
       const s = t.toolSpec;
       if (!isObj(s) || typeof s.name !== 'string' || !/^[a-zA-Z0-9_-]{1,64}$/.test(s.name)) return invalid(`toolConfig.tools: invalid toolSpec name ${JSON.stringify(s?.name)}`);
       if (s.description !== undefined && (typeof s.description !== 'string' || s.description === '')) return invalid('toolConfig.tools.toolSpec.description: must have length greater than or equal to 1');

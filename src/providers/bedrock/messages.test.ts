@@ -56,3 +56,19 @@ test('reasoning_details go back before text and tool use; foreign formats and un
   ]);
   assert.deepEqual(out.messages[1]!.content, [{ reasoningContent: { reasoningText: { text: 't', signature: 's' } } }, { text: 'a' }]);
 });
+
+test('caching: cache_control on parts, system parts, assistant and tool messages → cachePoint blocks after them', () => {
+  const msgs: Message[] = [
+    { role: 'system', content: [{ type: 'text', text: 'long rules', cache_control: { type: 'ephemeral' } }] },
+    { role: 'user', content: [{ type: 'text', text: 'doc', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'q' }] },
+    { role: 'assistant', content: 'a', tool_calls: [{ id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }], cache_control: { type: 'ephemeral' } },
+    { role: 'tool', tool_call_id: 't', content: 'r', cache_control: { type: 'ephemeral' } },
+  ];
+  const out = convertMessages(msgs, true);
+  assert.deepEqual(out.system, [{ text: 'long rules' }, { cachePoint: { type: 'default' } }]);
+  assert.deepEqual(out.messages[0]!.content, [{ text: 'doc' }, { cachePoint: { type: 'default', ttl: '1h' } }, { text: 'q' }]);
+  assert.deepEqual(out.messages[1]!.content.at(-1), { cachePoint: { type: 'default' } });
+  assert.deepEqual(out.messages[2]!.content, [{ toolResult: { toolUseId: 't', content: [{ text: 'r' }] } }, { cachePoint: { type: 'default' } }]);
+  const plain = convertMessages(msgs, false);
+  assert.equal(JSON.stringify(plain).includes('cachePoint'), false);
+});

@@ -3,17 +3,19 @@
  * system/developer → `system[]`; assistant reasoning_details → reasoningContent blocks (before
  * text and toolUse); tool messages → toolResult blocks in a user turn; consecutive same-role turns
  * merged (tool results and the user text after them end up in one user turn); blank text dropped.
+ * With `caching` (models with prompt caching), OpenRouter `cache_control` marks become cachePoint
+ * blocks right after the part or message that carried them.
  */
 import { badRequest } from '../../schema/errors.js';
-import type { AssistantMessage, ContentPart, Message as PublicMessage, ReasoningDetail } from '../../schema/types.js';
+import type { AssistantMessage, CacheControl, ContentPart, Message as PublicMessage, ReasoningDetail } from '../../schema/types.js';
 import { parseDataUrl, textOfContent } from '../shared/content.js';
 import { toolArgumentsObject } from '../shared/tool-arguments.js';
 import { mergeSameRoleTurns } from '../shared/turns.js';
 import { thinkingBlocks } from '../anthropic/reasoning-details.js';
-import type { ContentBlock, Message, ReasoningContent } from './types.js';
+import type { CachePoint, ContentBlock, Message, ReasoningContent } from './types.js';
 
 export interface ConvertedMessages {
-  system: { text: string }[];
+  system: ({ text: string } | CachePoint)[];
   messages: Message[];
   /** Tool names used in the history (toolConfig must exist when any toolUse/toolResult is sent). */
   historyToolNames: string[];
@@ -22,8 +24,14 @@ export interface ConvertedMessages {
 const IMAGE_FORMATS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
 const DOC_FORMATS: Record<string, string> = { 'application/pdf': 'pdf', 'text/csv': 'csv', 'text/plain': 'txt', 'text/html': 'html', 'text/markdown': 'md' };
 
-export function convertMessages(messages: readonly PublicMessage[]): ConvertedMessages {
-  const system: { text: string }[] = [];
+export function cachePoint(cc: CacheControl | null | undefined): CachePoint[] {
+  if (cc == null) return [];
+  return [{ cachePoint: cc.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cc.ttl } }];
+}
+
+export function convertMessages(messages: readonly PublicMessage[], caching = false): ConvertedMessages {
+  const system: ConvertedMessages['system'] = [];
+  const cache = (cc: CacheControl | null | undefined) => (caching ? cachePoint(cc) : []);
   const turns: Message[] = [];
   const historyToolNames = new Set<string>();
   messages.forEach((m, i) => {
@@ -32,21 +40,21 @@ export function convertMessages(messages: readonly PublicMessage[]): ConvertedMe
       case 'system':
       case 'developer': {
         const text = textOfContent(m.content, '\n');
-        if (text.trim() !== '') system.push({ text });
+        if (text.trim() !== '') system.push({ text }, ...cache(typeof m.content === 'string' ? undefined : m.content.filter((p) => p.cache_control).pop()?.cache_control));
         return;
       }
       case 'user':
-        turns.push({ role: 'user', content: userBlocks(m.content, path) });
+        turns.push({ role: 'user', content: userBlocks(m.content, path, cache) });
         return;
       case 'assistant': {
         const content = assistantBlocks(m, path);
         for (const b of content) if ('toolUse' in b) historyToolNames.add(b.toolUse.name);
-        if (content.length > 0) turns.push({ role: 'assistant', content });
+        if (content.length > 0) turns.push({ role: 'assistant', content: [...content, ...cache(m.cache_control)] });
         return;
       }
       case 'tool': {
         const text = textOfContent(m.content, '\n');
-        turns.push({ role: 'user', content: [{ toolResult: { toolUseId: m.tool_call_id, content: [text === '' ? { json: {} } : { text }] } }] });
+        turns.push({ role: 'user', content: [{ toolResult: { toolUseId: m.tool_call_id, content: [text === '' ? { json: {} } : { text }] } }, ...cache(m.cache_control)] });
         return;
       }
       default:
@@ -57,11 +65,12 @@ export function convertMessages(messages: readonly PublicMessage[]): ConvertedMe
   return { system, messages: merged, historyToolNames: [...historyToolNames] };
 }
 
-function userBlocks(content: string | ContentPart[], path: string): ContentBlock[] {
+function userBlocks(content: string | ContentPart[], path: string, cache: (cc: CacheControl | undefined) => CachePoint[]): ContentBlock[] {
   if (typeof content === 'string') return content.trim() === '' ? [] : [{ text: content }];
   const out: ContentBlock[] = [];
   content.forEach((p, j) => {
     const at = `${path}.content[${j}]`;
+    const before = out.length;
     if (p.type === 'text') {
       if (p.text.trim() !== '') out.push({ text: p.text });
     } else if (p.type === 'image_url') {
@@ -77,6 +86,7 @@ function userBlocks(content: string | ContentPart[], path: string): ContentBlock
     } else {
       throw badRequest(`${at}.type: "${p.type}" is not supported by Bedrock`);
     }
+    if (out.length > before && 'cache_control' in p) out.push(...cache(p.cache_control));
   });
   return out;
 }

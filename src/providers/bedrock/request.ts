@@ -13,9 +13,10 @@ import type { ConverseBody } from './types.js';
 
 export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoint: EndpointConfig): ConverseBody {
   const family = modelFamily(modelId);
-  const { system, messages, historyToolNames } = convertMessages(req.messages);
+  const caching = family === 'anthropic' || family === 'nova';
+  const { system, messages, historyToolNames } = convertMessages(req.messages, caching);
   const reasoning = planReasoning(req.reasoning, family, req.maxTokens, endpoint, req.messages);
-  const tools = planTools(req, family, reasoning.thinking, historyToolNames);
+  const tools = planTools(req, family, reasoning.thinking, historyToolNames, caching);
   if (messages.length === 0) throw badRequest('messages: Bedrock needs at least one user or assistant message besides the system prompt');
   const body: ConverseBody = { messages };
   if (system.length > 0) body.system = system;

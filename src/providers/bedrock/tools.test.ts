@@ -3,6 +3,9 @@ import { test } from 'node:test';
 import type { CanonicalRequest, NormalizedToolChoice } from '../../schema/canonical.js';
 import type { FunctionTool } from '../../schema/types.js';
 import { planTools, toolSpec } from './tools.js';
+import type { ToolEntry } from './types.js';
+
+const names = (tools: ToolEntry[] | undefined) => (tools ?? []).map((t) => ('toolSpec' in t ? t.toolSpec.name : 'cachePoint'));
 
 const tool = (name: string, description?: string): FunctionTool => ({ type: 'function', function: { name, description, parameters: { type: 'object', properties: { q: { type: 'string' } } } } });
 const req = (toolChoice?: NormalizedToolChoice, parallelToolCalls?: boolean, tools = [tool('a', 'A'), tool('b')]) =>
@@ -20,7 +23,7 @@ test('tool_choice table', () => {
   assert.deepEqual(planTools(req({ type: 'function', name: 'b' }), 'other', false, []).toolConfig?.toolChoice, { tool: { name: 'b' } });
   assert.deepEqual(planTools(req({ type: 'none' }), 'other', false, []), {});
   const kept = planTools(req({ type: 'none' }), 'other', false, ['a']);
-  assert.deepEqual(kept.toolConfig?.tools.map((t) => t.toolSpec.name), ['a', 'b']);
+  assert.deepEqual(names(kept.toolConfig?.tools), ['a', 'b']);
   assert.equal(kept.toolConfig?.toolChoice, undefined);
 });
 
@@ -44,6 +47,13 @@ test('Claude with thinking: forced choices become auto (named: only that tool ke
 
 test('no tools but tool blocks in the history: stub tools', () => {
   const p = planTools(req(undefined, undefined, []), 'other', false, ['lookup']);
-  assert.deepEqual(p.toolConfig?.tools.map((t) => t.toolSpec.name), ['lookup']);
+  assert.deepEqual(names(p.toolConfig?.tools), ['lookup']);
   assert.deepEqual(planTools(req(undefined, undefined, []), 'other', false, []), {});
+});
+
+test('caching: a tool\'s cache_control becomes a cachePoint after it (only when the model caches)', () => {
+  const cached = [tool('a'), { ...tool('b'), cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
+  assert.deepEqual(names(planTools(req(undefined, undefined, cached), 'anthropic', false, [], true).toolConfig?.tools), ['a', 'b', 'cachePoint']);
+  assert.deepEqual(planTools(req(undefined, undefined, cached), 'anthropic', false, [], true).toolConfig?.tools[2], { cachePoint: { type: 'default', ttl: '1h' } });
+  assert.deepEqual(names(planTools(req(undefined, undefined, cached), 'other', false, [], false).toolConfig?.tools), ['a', 'b']);
 });

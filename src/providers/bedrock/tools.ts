@@ -14,27 +14,30 @@
  *
  * Anthropic models with thinking accept only auto: required → auto, named → auto with the tool
  * list cut to that tool (as the AI SDK does). Without tools but with tool blocks in the history,
- * stub tools (permissive schema) are declared for the names the history uses.
+ * stub tools (permissive schema) are declared for the names the history uses. With `caching`, a
+ * tool's `cache_control` becomes a cachePoint after it.
  */
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import type { FunctionTool } from '../../schema/types.js';
 import type { ModelFamily } from './config.js';
-import type { JsonObject, ToolChoice, ToolSpec } from './types.js';
+import { cachePoint } from './messages.js';
+import type { JsonObject, ToolChoice, ToolEntry, ToolSpec } from './types.js';
 
 export interface ToolPlan {
-  toolConfig?: { tools: ToolSpec[]; toolChoice?: ToolChoice };
+  toolConfig?: { tools: ToolEntry[]; toolChoice?: ToolChoice };
   /** Anthropic-native tool_choice for additionalModelRequestFields. */
   anthropicToolChoice?: JsonObject;
 }
 
-export function planTools(req: CanonicalRequest, family: ModelFamily, thinking: boolean, historyToolNames: readonly string[]): ToolPlan {
+export function planTools(req: CanonicalRequest, family: ModelFamily, thinking: boolean, historyToolNames: readonly string[], caching = false): ToolPlan {
   let tools = req.tools ?? [];
   let choice = req.toolChoice ?? (tools.length > 0 ? { type: 'auto' as const } : undefined);
   const needConfig = historyToolNames.length > 0;
   if (tools.length === 0) {
     return needConfig ? { toolConfig: { tools: historyToolNames.map(stubTool) } } : {};
   }
-  if (choice?.type === 'none') return needConfig ? { toolConfig: { tools: tools.map(toolSpec) } } : {};
+  const specs = (list: readonly FunctionTool[]): ToolEntry[] => list.flatMap((t) => [toolSpec(t), ...(caching ? cachePoint(t.cache_control) : [])]);
+  if (choice?.type === 'none') return needConfig ? { toolConfig: { tools: specs(tools) } } : {};
   if (family === 'anthropic' && thinking && choice !== undefined && choice.type !== 'auto') {
     if (choice.type === 'function') {
       const name = choice.name;
@@ -42,16 +45,16 @@ export function planTools(req: CanonicalRequest, family: ModelFamily, thinking: 
     }
     choice = { type: 'auto' };
   }
-  const specs = tools.map(toolSpec);
+  const entries = specs(tools);
   if (family === 'anthropic' && req.parallelToolCalls === false && choice !== undefined) {
     const native: JsonObject =
       choice.type === 'required' ? { type: 'any' } : choice.type === 'function' ? { type: 'tool', name: choice.name } : { type: 'auto' };
     native.disable_parallel_tool_use = true;
-    return { toolConfig: { tools: specs }, anthropicToolChoice: native };
+    return { toolConfig: { tools: entries }, anthropicToolChoice: native };
   }
   const toolChoice: ToolChoice | undefined =
     choice === undefined ? undefined : choice.type === 'required' ? { any: {} } : choice.type === 'function' ? { tool: { name: choice.name } } : { auto: {} };
-  return { toolConfig: toolChoice === undefined ? { tools: specs } : { tools: specs, toolChoice } };
+  return { toolConfig: toolChoice === undefined ? { tools: entries } : { tools: entries, toolChoice } };
 }
 
 export function toolSpec(t: FunctionTool): ToolSpec {

@@ -10,7 +10,11 @@ export type ContentBlock =
   | { document: { format: string; name: string; source: { bytes: string } } }
   | { toolUse: { toolUseId: string; name: string; input: JsonObject } }
   | { toolResult: { toolUseId: string; content: ToolResultContent[]; status?: 'success' | 'error' } }
-  | { reasoningContent: ReasoningContent };
+  | { reasoningContent: ReasoningContent }
+  | CachePoint;
+
+/** A prompt-cache breakpoint (Claude and Nova): everything before it is cached. */
+export type CachePoint = { cachePoint: { type: 'default'; ttl?: '5m' | '1h' } };
 
 export type ToolResultContent = { text: string } | { json: JsonObject };
 
@@ -25,13 +29,15 @@ export interface ToolSpec {
   toolSpec: { name: string; description?: string; inputSchema: { json: JsonObject } };
 }
 
+export type ToolEntry = ToolSpec | CachePoint;
+
 export type ToolChoice = { auto: JsonObject } | { any: JsonObject } | { tool: { name: string } };
 
 export interface ConverseBody {
   messages: Message[];
-  system?: { text: string }[];
+  system?: ({ text: string } | CachePoint)[];
   inferenceConfig?: { maxTokens?: number; temperature?: number; topP?: number; stopSequences?: string[] };
-  toolConfig?: { tools: ToolSpec[]; toolChoice?: ToolChoice };
+  toolConfig?: { tools: ToolEntry[]; toolChoice?: ToolChoice };
   additionalModelRequestFields?: JsonObject;
 }
 

@@ -32,3 +32,9 @@ test('reasoning_details (no format or unknown) replayed as a thinking chunk befo
 test('unsupported parts are a 400 naming them', () => {
   assert.throws(() => convertMessages([{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }]), /messages\[0\]\.content\[0\]\.type: "input_audio" is not supported by Mistral/);
 });
+
+test('a final assistant message is sent as a prefix (prefill)', () => {
+  const { messages } = convertMessages([{ role: 'user', content: 'Write JSON' }, { role: 'assistant', content: '{"a":' }]);
+  assert.deepEqual(messages[1], { role: 'assistant', content: '{"a":', prefix: true });
+  assert.equal(convertMessages([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }, { role: 'user', content: 'b' }]).messages[1]!.prefix, undefined);
+});

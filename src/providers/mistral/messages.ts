@@ -35,6 +35,9 @@ export function convertMessages(messages: readonly Message[]): { messages: Mistr
         throw badRequest(`${path}.role: "${(m as { role: string }).role}" is not supported by Mistral`);
     }
   });
+  // a final assistant message is a prefill: Mistral serves it only when marked as one
+  const last = out[out.length - 1];
+  if (last?.role === 'assistant' && last.tool_calls === undefined) last.prefix = true;
   return { messages: out, ids };
 }
 
