@@ -18,7 +18,7 @@ describe('RedisHealth', { skip: up ? false : `${SERVICES_HINT} (looked for ${RED
   const opened: RedisHealth[] = [];
   const prefix = redisPrefix();
   const open = async () => {
-    const h = await RedisHealth.open(REDIS_URL, prefix, { failureThreshold: 3, cooldownMs: 200 });
+    const h = await RedisHealth.open(REDIS_URL, prefix, { failureThreshold: 3, cooldownMs: 1000 });
     opened.push(h);
     return h;
   };
@@ -41,11 +41,11 @@ describe('RedisHealth', { skip: up ? false : `${SERVICES_HINT} (looked for ${RED
 
   it('one probe per cool-down across replicas; a replica started later catches up from recent events', async () => {
     const [a, b] = [opened[0]!, opened[1]!];
-    await new Promise((r) => setTimeout(r, 220)); // p/m: open → half-open
+    await new Promise((r) => setTimeout(r, 1050)); // p/m: open → half-open
     const now = Date.now();
     assert.equal(a.snapshot(['p/m'], now)[0]!.state, 'half_open');
     assert.equal(a.claimProbe('p/m', now), true);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 200));
     assert.equal(b.claimProbe('p/m', Date.now()), false, 'the probe is taken');
     const c = await open();
     assert.equal(c.snapshot(['p/x'], Date.now())[0]!.latencyMs, 120);

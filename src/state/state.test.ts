@@ -31,12 +31,12 @@ for (const b of backends) {
       const s = await open();
       const key = randomUUID();
       const got: RateDecision[] = [];
-      for (let i = 0; i < 4; i++) got.push(await s.hit(key, 3, 300, randomUUID()));
+      for (let i = 0; i < 4; i++) got.push(await s.hit(key, 3, 1000, randomUUID()));
       assert.deepEqual(got.map((g) => g.ok), [true, true, true, false]);
       assert.deepEqual(got.map((g) => g.remaining), [2, 1, 0, 0]);
-      assert.ok(got[3]!.retryAfterMs > 0 && got[3]!.retryAfterMs <= 300, `retry after ${got[3]!.retryAfterMs}`);
+      assert.ok(got[3]!.retryAfterMs > 0 && got[3]!.retryAfterMs <= 1000, `retry after ${got[3]!.retryAfterMs}`);
       await new Promise((r) => setTimeout(r, got[3]!.retryAfterMs + 20));
-      assert.equal((await s.hit(key, 3, 300, randomUUID())).ok, true, 'a slot freed');
+      assert.equal((await s.hit(key, 3, 1000, randomUUID())).ok, true, 'a slot freed');
     });
 
     it('rate limit is atomic under concurrency: exactly `limit` of 50 parallel hits pass', async () => {
@@ -49,13 +49,13 @@ for (const b of backends) {
     it('token window sums what was recorded and forgets it after the window', async () => {
       const s = await open();
       const key = randomUUID();
-      await s.addTokens(key, 120, 200, 'g1');
-      await s.addTokens(key, 30, 200, 'g2');
-      const w = await s.tokens(key, 200);
+      await s.addTokens(key, 120, 1000, 'g1');
+      await s.addTokens(key, 30, 1000, 'g2');
+      const w = await s.tokens(key, 1000);
       assert.equal(w.used, 150);
-      assert.ok(w.oldestExpiresInMs > 0 && w.oldestExpiresInMs <= 200);
-      await new Promise((r) => setTimeout(r, 230));
-      assert.equal((await s.tokens(key, 200)).used, 0);
+      assert.ok(w.oldestExpiresInMs > 0 && w.oldestExpiresInMs <= 1000);
+      await new Promise((r) => setTimeout(r, 1030));
+      assert.equal((await s.tokens(key, 1000)).used, 0);
     });
 
     it('credit holds: admitted while spent + held < limit; settle replaces the hold by the real cost', async () => {
@@ -85,10 +85,10 @@ for (const b of backends) {
     it('an unsettled hold (crashed replica) expires', async () => {
       const s = await open();
       const key = randomUUID();
-      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 5, holdId: 'x', ttlMs: 100 })).ok, true);
-      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 5, holdId: 'y', ttlMs: 100 })).ok, false);
-      await new Promise((r) => setTimeout(r, 130));
-      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 0.1, holdId: 'z', ttlMs: 100 })).ok, true);
+      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 5, holdId: 'x', ttlMs: 600 })).ok, true);
+      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 5, holdId: 'y', ttlMs: 600 })).ok, false);
+      await new Promise((r) => setTimeout(r, 630));
+      assert.equal((await s.reserve(key, { limit: 1, baseline: 0, amount: 0.1, holdId: 'z', ttlMs: 600 })).ok, true);
     });
   });
 }

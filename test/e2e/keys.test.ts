@@ -150,7 +150,8 @@ for (const backend of backends) {
     });
 
     it('401: unknown, malformed, disabled and expired keys, in the error shape', async () => {
-      const { key, data } = await createKey({ name: 'short-lived', expires_at: new Date(Date.now() + 400).toISOString() });
+      const expiresAt = Date.now() + 1500;
+      const { key, data } = await createKey({ name: 'short-lived', expires_at: new Date(expiresAt).toISOString() });
       assert.equal((await chat(key)).status, 200);
       const forged = key.slice(0, -4) + (key.endsWith('AAAA') ? 'BBBB' : 'AAAA');
       for (const [k, re] of [[forged, /invalid API key/], ['sk-sy-v1-nothex', /invalid API key/]] as const) {
@@ -160,7 +161,7 @@ for (const backend of backends) {
         assert.equal(j.error.code, 401);
         assert.match(j.error.message, re);
       }
-      await sleep(450);
+      await sleep(expiresAt + 50 - Date.now());
       const expired = await chat(key);
       assert.equal(expired.status, 401);
       assert.match(((await expired.json()) as any).error.message, /expired/);
