@@ -102,7 +102,8 @@ export interface ProviderKit {
   ids?: 'upstream' | 'synthesized';
 }
 
-const MODEL = 'conformance/model';
+/** The model id the suite's gateway serves (one endpoint: the kit's provider). */
+export const MODEL = 'conformance/model';
 
 /** The seed flow's tool (shared/seed/tool-calling.md). */
 export const SEARCH_TOOL: OpenAI.Chat.Completions.ChatCompletionTool = {
@@ -145,7 +146,7 @@ const FINAL_TEXT = 'Some James Joyce books: “Ulysses”, “Dubliners” — a
 const ID1 = 'Tc1abcXYZ';
 const ID2 = 'Tc2defUVW';
 
-interface Rig {
+export interface Rig {
   fake: FakeServer;
   gw: TestGateway;
   client: OpenAI;
@@ -208,7 +209,8 @@ function config(kit: ProviderKit, fakeUrl: string): Record<string, unknown> {
   };
 }
 
-async function rig(kit: ProviderKit): Promise<Rig & { close(): Promise<void> }> {
+/** The kit's fake, a gateway in front of it (no extensions) and an `openai` client for it. */
+export async function startRig(kit: ProviderKit): Promise<Rig & { close(): Promise<void> }> {
   const fake = await kit.startFake();
   const gw = await startGateway(config(kit, fake.url), {});
   const client = new OpenAI({ baseURL: gw.baseURL, apiKey: 'sk-client', maxRetries: 0 });
@@ -236,7 +238,7 @@ export function runConformance(kit: ProviderKit): void {
   describe(`conformance: ${kit.name}`, () => {
     let open: (Rig & { close(): Promise<void> }) | undefined;
     const withRig = (fn: (r: Rig) => Promise<void>) => async () => {
-      open = await rig(kit);
+      open = await startRig(kit);
       try {
         await fn(open);
       } finally {
