@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, start, stop } from './targets.js';
+import { benchConfig, buildForBench, script, start, stop } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     top: { type: 'string', default: '40' },
     upstream: { type: 'string', default: 'openai' },
     'no-log': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
   },
 });
 
@@ -47,7 +48,7 @@ export function summarize(p: Profile, top: number, fromUs = 0): string {
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const label = (n: Node) => {
-    const url = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '');
+    const url = n.callFrame.url.replace(/^file:\/\//, '').replace(process.cwd() + '/', '').replace('node_modules/.cache/switchyard-bench/', '');
     const short = url.replace(/.*node_modules\//, 'nm:');
     const fnKey = `${n.callFrame.functionName || '(anonymous)'}  ${short}${url ? `:${n.callFrame.lineNumber + 1}` : ''}`;
     const fileKey = url === '' ? n.callFrame.functionName : short.startsWith('nm:') ? short.split('/').slice(0, short.startsWith('nm:@') ? 2 : 1).join('/') : short;
@@ -85,9 +86,13 @@ export function summarize(p: Profile, top: number, fromUs = 0): string {
 
 async function main() {
   const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'sy-prof-'));
-  const upstream = await start('upstream', ['bench/upstream.ts']);
+  const compiled = !values.tsx;
+  if (compiled) buildForBench();
+  const upS = script('bench/upstream.ts', compiled);
+  const upstream = await start('upstream', upS.args, { plain: upS.plain });
   const cfg = benchConfig(dir, upstream.url, { log: !values['no-log'] });
-  const sy = await start('switchyard', ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'src/cli/main.ts', 'serve', '--config', cfg, '--port', '0']);
+  const main = script('src/cli/main.ts', compiled);
+  const sy = await start('switchyard', ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...main.args, 'serve', '--config', cfg, '--port', '0'], { plain: main.plain });
   const model = values.upstream === 'anthropic' ? 'bench/claude' : 'bench/model';
   const body = JSON.stringify({ ...REQUEST, model, stream: values.mode === 'sse' });
   // the profile's clock is the monotonic one hrtime reads: samples before the load are left out

@@ -4,14 +4,16 @@
  * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
  * targets (A B C A B C) so drift hits all alike.
  *
- *   npm run bench -- [--duration 4] [--rounds 2] [--seq 300] [--only json,sse|memory]
- *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx]
+ *   npm run bench -- [--duration 4] [--rounds 2] [--seq 300] [--only json,sse|memory] [--conns 1,64]
+ *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV]
  *
  * Targets: the fake upstream called directly; the bare proxy (bench/bare-proxy.ts); Switchyard
  * with an `openai` provider; the same gateway with an `anthropic` provider (full translation
  * both ways); Switchyard with the generation log off; `serve --workers N`; with `--peer portkey`
  * the Portkey gateway (installed on demand into a temp folder). By default the targets run
  * compiled (tsc → node_modules/.cache), as `npm start` runs; `--tsx` runs the sources.
+ * `--compare REV` adds the gateway as it was at git revision REV (built in a temp folder) as
+ * one more target, interleaved with the others: a before/after measure of a change.
  *
  * Prints per workload: req/s, latency p50/p99, added p50 over calling the upstream directly,
  * CPU µs per request of the target process(es) (the figure least disturbed by other load on the
@@ -26,7 +28,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, childPids, cpuTicks, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
@@ -41,6 +43,8 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '' },
     tsx: { type: 'boolean', default: false },
     streams: { type: 'string', default: '10000' },
+    conns: { type: 'string', default: '1,64' },
+    compare: { type: 'string', default: '' },
   },
 });
 const DURATION = Number(values.duration);
@@ -189,6 +193,10 @@ async function main() {
     const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url), ['--workers', String(WORKERS)]), { plain: main.plain });
     targets.push({ ...p, cells: c64, pids: withWorkers(p) });
   }
+  if (values.compare !== '') {
+    const p = await start(`switchyard @${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url), '--port', '0'], { plain: true });
+    targets.push({ ...p, cells: all, pids: own(p) });
+  }
   if (values.peer === 'portkey') {
     const p = await startPortkey(up.url);
     targets.push({ ...p, cells: all, pids: own(p) });
@@ -198,7 +206,8 @@ async function main() {
     sse: (t) => JSON.stringify({ ...REQUEST, model: t.model, stream: true }),
   };
   const modes = (['json', 'sse'] as Mode[]).filter((m) => ONLY.includes(m));
-  const cells: Cell[] = modes.flatMap((mode) => [{ mode, conns: 1 }, { mode, conns: 64 }]);
+  const conns = values.conns!.split(',').map(Number);
+  const cells: Cell[] = modes.flatMap((mode) => [1, 64].filter((c) => conns.includes(c)).map((c) => ({ mode, conns: c })));
   const load1 = loadavg()[0]!;
   process.stdout.write(
     `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,

@@ -1,6 +1,7 @@
 /** Bench plumbing shared by run.ts, memory.ts and profile.ts: target processes, /proc figures, the gateway config. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Proc {
@@ -152,4 +153,28 @@ export function buildForBench(): void {
 /** Node arguments to run a repo file (`bench/upstream.ts`, `src/cli/main.ts`), compiled or through tsx. */
 export function script(file: string, compiled: boolean): { args: string[]; plain: boolean } {
   return compiled ? { args: [join(BUILD_DIR, file.replace(/\.ts$/, '.js'))], plain: true } : { args: [file], plain: false };
+}
+
+/**
+ * Builds the gateway as it was at git revision `rev` into a temp folder (git archive, no change
+ * to this checkout; node_modules linked) for an interleaved before/after run (`--compare REV`).
+ * Returns the path of its compiled `src/cli/main.js`.
+ */
+export function buildRevision(rev: string): string {
+  const sha = execFileSync('git', ['rev-parse', '--short', rev], { encoding: 'utf8' }).trim();
+  const dir = join(tmpdir(), `switchyard-bench-rev-${sha}`);
+  const main = join(dir, 'build/src/cli/main.js');
+  if (existsSync(main)) return main;
+  mkdirSync(dir, { recursive: true });
+  execFileSync('/bin/sh', ['-c', `git archive ${sha} src tsconfig.json package.json | tar -x -C ${dir}`]);
+  if (!existsSync(join(dir, 'node_modules'))) symlinkSync(join(process.cwd(), 'node_modules'), join(dir, 'node_modules'));
+  try {
+    execFileSync(process.execPath, [join(process.cwd(), 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--outDir', join(dir, 'build'), '--declaration', 'false', '--noEmit', 'false'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+    });
+  } catch (e) {
+    if (!existsSync(main)) throw e;
+  }
+  return main;
 }
