@@ -9,7 +9,10 @@ const hi: Message[] = [{ role: 'user', content: 'hi' }];
 
 test('no reasoning asked (or disabled): nothing added, client max kept', () => {
   assert.deepEqual(planReasoning(undefined, 'anthropic', 500, ep(), hi), { fields: {}, maxTokens: 500, thinking: false });
-  assert.deepEqual(planReasoning({ enabled: false, effort: 'none', exclude: false }, 'anthropic', undefined, ep(), hi), { fields: {}, maxTokens: undefined, thinking: false });
+  assert.deepEqual(planReasoning({ enabled: false, effort: 'none', exclude: false }, 'other', undefined, ep(), hi), { fields: {}, maxTokens: undefined, thinking: false });
+  // Claude always gets an output limit: the endpoint's default_max_tokens, else 4096
+  assert.equal(planReasoning(undefined, 'anthropic', undefined, ep(), hi).maxTokens, 4096);
+  assert.equal(planReasoning(undefined, 'anthropic', undefined, ep({ default_max_tokens: 8000 }), hi).maxTokens, 8000);
 });
 
 test('Claude: budget from max_tokens or effort, at least 1024, maxTokens above the budget, endpoint cap respected', () => {

@@ -4,10 +4,11 @@
  * maxTokens plan of ../anthropic/thinking.ts; thinking left off when the history's last tool turn
  * lost its signed thinking), Nova `reasoningConfig {type:'enabled', maxReasoningEffort}`, gpt-oss
  * `reasoning_effort`. Other families have no reasoning switch; the request goes without one.
+ * Claude always gets a maxTokens (the endpoint's `default_max_tokens`, else 4096).
  */
 import type { NormalizedReasoning } from '../../schema/canonical.js';
 import type { Message } from '../../schema/types.js';
-import { planTokens, thinkingConflict, wantsThinking } from '../anthropic/thinking.js';
+import { defaultMaxTokens, planTokens, thinkingConflict, wantsThinking } from '../anthropic/thinking.js';
 import type { EndpointConfig } from '../types.js';
 import type { ModelFamily } from './config.js';
 import type { JsonObject } from './types.js';
@@ -20,7 +21,8 @@ export interface ReasoningPlan {
 }
 
 export function planReasoning(r: NormalizedReasoning | undefined, family: ModelFamily, clientMax: number | undefined, endpoint: EndpointConfig, messages: readonly Message[]): ReasoningPlan {
-  const none: ReasoningPlan = { fields: {}, maxTokens: clientMax, thinking: false };
+  // Claude on Bedrock gets a low output limit unless told: send Anthropic's default, as the anthropic adapter does
+  const none: ReasoningPlan = { fields: {}, maxTokens: family === 'anthropic' ? clientMax ?? defaultMaxTokens(endpoint) : clientMax, thinking: false };
   if (r === undefined || !wantsThinking(r)) return none;
   switch (family) {
     case 'anthropic': {
