@@ -95,7 +95,7 @@ export class StreamRenderer {
   upstreamId: string | undefined;
   /** Whether any data chunk (not a comment) was written. */
   started = false;
-  /** Content text length so far (for estimates when the upstream reports no usage). */
+  /** Characters generated so far: content, reasoning, tool-call arguments (for estimates when the upstream reports no usage). */
   outputChars = 0;
 
   constructor(
@@ -123,6 +123,7 @@ export class StreamRenderer {
         this.delta(`"refusal":${JSON.stringify(e.text)}`);
         return;
       case 'reasoning': {
+        this.outputChars += e.text?.length ?? 0;
         if (this.meta.excludeReasoning) return;
         let d = '';
         if (e.text !== undefined && e.text !== '') d = `"reasoning":${JSON.stringify(e.text)}`;
@@ -142,6 +143,7 @@ export class StreamRenderer {
       case 'tool_call_delta': {
         const idx = this.toolIndex.get(e.index);
         if (idx === undefined || e.arguments === '') return;
+        this.outputChars += e.arguments.length;
         this.argsSeen[idx] = true;
         this.delta(`"tool_calls":[{"index":${idx},"function":{"arguments":${JSON.stringify(e.arguments)}}}]`);
         return;

@@ -52,6 +52,14 @@ describe('cost of a finished request', () => {
     assert.equal(est.completionTokens, 10);
     assert.equal(est.promptTokens, estimateTokens(JSON.stringify(req().messages).length));
   });
+  it('a cut-off tool-call (or reasoning) stream is estimated from what was generated, not just text', () => {
+    const s = renderer();
+    s.event({ type: 'reasoning', text: 'r'.repeat(20) });
+    s.event({ type: 'tool_call_start', index: 0, id: 'c1', name: 'f' });
+    s.event({ type: 'tool_call_delta', index: 0, arguments: '{"q":"' + 'a'.repeat(34) + '"}' });
+    const est = costOf(record({ attempts: [], served: candidate, stream: s, cancelled: true }));
+    assert.deepEqual([est.estimated, est.completionTokens], [true, 15]);
+  });
   it('nothing served, or refused before routing, costs nothing', () => {
     assert.equal(costOf(record(undefined, { error: new GatewayError(502, 'down') })).cost, 0);
     assert.equal(costOf(record({ attempts: [], served: candidate, cancelled: false }, { error: new GatewayError(502, 'down') })).cost, 0);
