@@ -41,8 +41,8 @@ test('inferenceConfig from max tokens, temperature, top_p, stop; top_k via addit
   assert.equal(buildConverseBody(req(), 'meta.llama3', ctx().endpoint).inferenceConfig, undefined);
 });
 
-test('Claude thinking drops temperature/top_p (Anthropic rejects them with thinking)', () => {
-  const b = buildConverseBody(req({ reasoning: { enabled: true, effort: 'low', exclude: false } }, { temperature: 0.5, top_p: 0.5 }), 'anthropic.claude-x', ctx().endpoint);
+test('Claude thinking drops temperature/top_p/top_k (Anthropic rejects them with thinking)', () => {
+  const b = buildConverseBody(req({ reasoning: { enabled: true, effort: 'low', exclude: false } }, { temperature: 0.5, top_p: 0.5, top_k: 5 }), 'anthropic.claude-x', ctx().endpoint);
   assert.deepEqual(b.inferenceConfig, { maxTokens: 4096 });
   assert.deepEqual(b.additionalModelRequestFields, { thinking: { type: 'enabled', budget_tokens: 1024 } });
 });

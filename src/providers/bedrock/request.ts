@@ -22,7 +22,7 @@ export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoi
   if (system.length > 0) body.system = system;
   const inference: NonNullable<ConverseBody['inferenceConfig']> = {};
   if (reasoning.maxTokens !== undefined) inference.maxTokens = reasoning.maxTokens;
-  // Anthropic thinking rejects a temperature other than 1 and any top_p
+  // Anthropic thinking rejects a temperature other than 1 and any top_p or top_k
   if (!(reasoning.thinking && family === 'anthropic')) {
     if (typeof req.body.temperature === 'number') inference.temperature = req.body.temperature;
     if (typeof req.body.top_p === 'number') inference.topP = req.body.top_p;
@@ -32,7 +32,7 @@ export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoi
   if (tools.toolConfig !== undefined) body.toolConfig = tools.toolConfig;
   const extra = { ...reasoning.fields };
   if (tools.anthropicToolChoice !== undefined) extra.tool_choice = tools.anthropicToolChoice;
-  if (family === 'anthropic' && typeof req.body.top_k === 'number') extra.top_k = req.body.top_k;
+  if (family === 'anthropic' && !reasoning.thinking && typeof req.body.top_k === 'number') extra.top_k = req.body.top_k;
   if (Object.keys(extra).length > 0) body.additionalModelRequestFields = extra;
   return body;
 }
