@@ -47,3 +47,11 @@ test('list content is recognised however the JSON is spaced', () => {
   const ev = run(ctx(), [spaced]);
   assert.deepEqual(ev.map((e) => e.type), ['reasoning', 'text', 'finish']);
 });
+
+test('a mid-stream {"object":"error"} event → an error event with Mistral\'s message', () => {
+  const frames = mistralStreamFrames({ text: 'partial' }).slice(0, 2);
+  frames.push('data: {"object": "error", "message": "Service unavailable, please retry", "type": "service_unavailable", "param": null, "code": "3505"}\n\n');
+  const ev = run(ctx(), frames);
+  assert.equal(ev.at(-1)!.type, 'error');
+  assert.match((ev.at(-1) as any).error.message, /\[mistral\] Service unavailable, please retry/);
+});
