@@ -135,8 +135,18 @@ export class Gateway {
           ? new GatewayError(405, `method ${method} not allowed on ${path}`, { retryable: false })
           : new GatewayError(404, `no route for ${method} ${path}`, { retryable: false });
       }
-      const url = new URL(rawUrl, 'http://gateway');
-      await handler({ req, res, url, params, auth: () => this.auth.authenticate(req), gateway: this });
+      let url: URL | undefined; // parsed on first use: the chat route never reads it
+      const auth = this.auth;
+      await handler({
+        req,
+        res,
+        get url() {
+          return (url ??= new URL(rawUrl, 'http://gateway'));
+        },
+        params,
+        auth: () => auth.authenticate(req),
+        gateway: this,
+      });
     } catch (e) {
       if (!(e instanceof GatewayError)) this.logger.error({ err: e }, 'unhandled error in request');
       if (req.readable) req.resume();
