@@ -60,13 +60,13 @@ export class UpstreamClient {
   }
 
   private async exchange(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
-    const url = new URL(req.url);
+    const url = parseUrl(req.url);
     try {
       const transport = transports.get(url.protocol);
       if (transport !== undefined) return await transport(req, opts);
       const res = await this.pool(url.origin).request({
         method: req.method,
-        path: url.pathname + url.search,
+        path: url.path,
         headers: req.headers,
         body: req.body,
         signal: opts.signal,
@@ -83,6 +83,19 @@ export class UpstreamClient {
     await Promise.all([...this.pools.values()].map((p) => p.close().catch(() => undefined)));
     this.pools.clear();
   }
+}
+
+/** Upstream URLs are few (one per endpoint): parsed once, not on every request. */
+const parsedUrls = new Map<string, { protocol: string; origin: string; path: string }>();
+function parseUrl(raw: string): { protocol: string; origin: string; path: string } {
+  let p = parsedUrls.get(raw);
+  if (p === undefined) {
+    const u = new URL(raw);
+    p = { protocol: u.protocol, origin: u.origin, path: u.pathname + u.search };
+    if (parsedUrls.size >= 1000) parsedUrls.clear();
+    parsedUrls.set(raw, p);
+  }
+  return p;
 }
 
 /** A transport failure (no HTTP answer, or a broken body) → a gateway error. */
