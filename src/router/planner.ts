@@ -6,7 +6,7 @@
 import type { Candidate } from './catalog.js';
 import type { CandidatePlanner, Plan } from './execute.js';
 import { filterCandidates } from './filter.js';
-import { endpointKey, type HealthStore } from './health.js';
+import { endpointKey, type AttemptOutcome, type HealthStore } from './health.js';
 import { rankCandidates, type Ranked } from './balance.js';
 import { describe, matchesSlug } from './filter.js';
 import { readPreferences } from './preferences.js';
@@ -22,7 +22,17 @@ export const candidateKey = (c: Candidate) => endpointKey(c.provider.name, c.end
 
 export function createPlanner(opts: PlannerOptions): CandidatePlanner {
   const now = opts.now ?? Date.now;
+  const health = opts.health;
+  const report = (c: Candidate, outcome: AttemptOutcome) => health.record(candidateKey(c), outcome);
   return (req, candidates, ctx): Plan => {
+    if (candidates.length === 1 && req.body.provider == null) {
+      // the common case, one endpoint and no preferences: no filter can exclude it, nothing to rank
+      const c = candidates[0]!;
+      const key = candidateKey(c);
+      const t = now();
+      if (health.snapshot([key], t)[0]!.state === 'half_open') health.claimProbe(key, t);
+      return { candidates: [c], excluded: [], excludedBy: [], report };
+    }
     const prefs = readPreferences(req, ctx?.modelId);
     const { kept, excluded } = filterCandidates(req, candidates, prefs);
     const t = now();
@@ -41,12 +51,11 @@ export function createPlanner(opts: PlannerOptions): CandidatePlanner {
         ranked = ranked.filter((c) => prefs.order!.some((s) => matchesSlug(c, s)));
       } else if (prefs.only === undefined) ranked = ranked.slice(0, 1);
     }
-    const health = opts.health;
     return {
       candidates: ranked,
       excluded: excluded.map((e) => e.reason),
       excludedBy: [...new Set(excluded.map((e) => e.by))],
-      report: (c, outcome) => health.record(candidateKey(c), outcome),
+      report,
     };
   };
 }
