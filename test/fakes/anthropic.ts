@@ -15,6 +15,7 @@
  * explicit signature a reply was built with): a dropped, empty or edited signature is rejected.
  */
 import { createHmac } from 'node:crypto';
+import { createRequire } from 'node:module';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import { FakeServer, sseEvent, type FakeServerOptions, type Fragmenting, type RecordedRequest, type Reply } from './harness.js';
 
@@ -22,6 +23,9 @@ const SECRET = 'switchyard-fake-anthropic';
 const Ajv2020 = Ajv2020Import as unknown as typeof Ajv2020Import.default;
 /** Anthropic checks tool input schemas against JSON Schema draft 2020-12. */
 const ajv = new Ajv2020({ strict: false, validateFormats: false });
+// schemas that name draft-07 (`$schema`, as zod-to-json-schema writes) are accepted by the API; without
+// its meta-schema loaded Ajv would throw instead of answering
+ajv.addMetaSchema(createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-07.json'));
 const ID = /^[a-zA-Z0-9_-]+$/;
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
 const IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
