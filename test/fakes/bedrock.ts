@@ -99,6 +99,17 @@ export function validateConverse(req: RecordedRequest): Reply | undefined {
     }
   }
   if (hasToolBlocks && b.toolConfig === undefined) return invalid('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
+  const thinking = b.additionalModelRequestFields?.thinking;
+  if (thinking?.type === 'enabled' && /anthropic|claude/.test(decodeURIComponent(m[1]!))) {
+    // Claude's own rules, surfaced by Bedrock as ValidationException
+    const budget = thinking.budget_tokens;
+    if (!Number.isInteger(budget) || budget < 1024) return invalid('thinking.budget_tokens: Input should be greater than or equal to 1024');
+    if (!(b.inferenceConfig?.maxTokens > budget)) return invalid('`max_tokens` must be greater than `thinking.budget_tokens`.');
+    if (b.inferenceConfig?.temperature !== undefined && b.inferenceConfig.temperature !== 1) return invalid('`temperature` may only be set to 1 when thinking is enabled.');
+    if (b.inferenceConfig?.topP !== undefined) return invalid('`top_p` must be unset when thinking is enabled.');
+    const forced = b.toolConfig?.toolChoice?.any !== undefined || b.toolConfig?.toolChoice?.tool !== undefined || ['any', 'tool'].includes(b.additionalModelRequestFields?.tool_choice?.type);
+    if (forced) return invalid('Thinking may not be enabled when tool_choice forces tool use.');
+  }
   if (b.toolConfig !== undefined) {
     const tc = b.toolConfig;
     if (!Array.isArray(tc.tools) || tc.tools.length === 0) return invalid('toolConfig.tools: must contain at least one tool');
