@@ -57,3 +57,14 @@ describe('rankCandidates', () => {
     assert.deepEqual(names(rankCandidates([a, b, c], { sort: 'price', order: ['c', 'b/b-m'] })), ['c', 'b', 'a']);
   });
 });
+
+describe('soft performance cutoffs', () => {
+  it('measured misses of preferred_min_throughput / preferred_max_latency go after the others', () => {
+    const cheapSlow = item('cheapslow', 1, { throughput: 5, latencyMs: 3000 });
+    const dearFast = item('dearfast', 4, { throughput: 80, latencyMs: 200 });
+    const unmeasured = item('new', 2);
+    assert.deepEqual(names(rankCandidates([cheapSlow, dearFast, unmeasured], { sort: 'price', order: undefined, minThroughput: 20 })), ['new', 'dearfast', 'cheapslow']);
+    assert.deepEqual(names(rankCandidates([cheapSlow, dearFast], { sort: 'price', order: undefined, maxLatencyMs: 1000 })), ['dearfast', 'cheapslow']);
+    assert.deepEqual(names(rankCandidates([cheapSlow, dearFast], { sort: 'price', order: undefined, maxLatencyMs: 100 })), ['cheapslow', 'dearfast'], 'all miss: unchanged');
+  });
+});

@@ -7,7 +7,9 @@
  * (price ascending, throughput descending, latency ascending; unmeasured endpoints after measured
  * ones, then by price). Unavailable endpoints (breaker open, or paused by a retry-after) go after
  * the available ones, in the same order; a half-open endpoint whose probe this request claimed
- * goes first. `provider.order` then moves the endpoints it names to the front, in its order.
+ * goes first. Available endpoints measured below `preferred_min_throughput` or above
+ * `preferred_max_latency` follow the ones that meet them. `provider.order` then moves the
+ * endpoints it names to the front, in its order.
  */
 import type { Candidate } from './catalog.js';
 import type { EndpointHealth } from './health.js';
@@ -75,12 +77,29 @@ function loadBalance(items: Ranked[], random: () => number): Ranked[] {
   return [first, ...rest];
 }
 
-export function rankCandidates(items: Ranked[], opts: { sort: SortBy | undefined; order: string[] | undefined; random?: () => number }): Ranked[] {
+export interface RankOptions {
+  sort: SortBy | undefined;
+  order: string[] | undefined;
+  /** provider.preferred_min_throughput (tokens/s) and preferred_max_latency (ms): measured misses go after the rest. */
+  minThroughput?: number;
+  maxLatencyMs?: number;
+  random?: () => number;
+}
+
+/** Misses a soft performance cutoff (only when measured). */
+function slow(r: Ranked, o: RankOptions): boolean {
+  const { throughput, latencyMs } = r.health;
+  return (o.minThroughput !== undefined && throughput !== undefined && throughput < o.minThroughput) || (o.maxLatencyMs !== undefined && latencyMs !== undefined && latencyMs > o.maxLatencyMs);
+}
+
+export function rankCandidates(items: Ranked[], opts: RankOptions): Ranked[] {
   const random = opts.random ?? Math.random;
   const probes = items.filter((r) => r.probe);
   const available = items.filter((r) => !r.probe && isAvailable(r));
   const unavailable = items.filter((r) => !isAvailable(r));
-  const head = opts.sort !== undefined ? [...available].sort(SORTERS[opts.sort]) : loadBalance(available, random);
+  const order = (xs: Ranked[]) => (opts.sort !== undefined ? [...xs].sort(SORTERS[opts.sort]) : loadBalance(xs, random));
+  const preferred = available.filter((r) => !slow(r, opts));
+  const head = preferred.length === available.length || preferred.length === 0 ? order(available) : [...order(preferred), ...order(available.filter((r) => slow(r, opts)))];
   const tail = [...unavailable].sort(SORTERS[opts.sort ?? 'price']);
   const ranked = [...probes, ...head, ...tail];
   if (opts.order === undefined || opts.order.length === 0) return ranked;

@@ -42,7 +42,13 @@ export function createPlanner(opts: PlannerOptions): CandidatePlanner {
       health: snap[i]!,
       probe: snap[i]!.state === 'half_open' && opts.health.claimProbe(candidateKey(candidate), t),
     }));
-    let ranked = rankCandidates(items, { sort: prefs.sort, order: prefs.order, random: opts.random }).map((r) => r.candidate);
+    let ranked = rankCandidates(items, {
+      sort: prefs.sort,
+      order: prefs.order,
+      minThroughput: prefs.preferredMinThroughput,
+      maxLatencyMs: prefs.preferredMaxLatencyMs,
+      random: opts.random,
+    }).map((r) => r.candidate);
     if (!prefs.allowFallbacks) {
       // only the providers in order (or only); without either, the first choice alone
       if (prefs.order !== undefined) {

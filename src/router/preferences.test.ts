@@ -10,6 +10,7 @@ describe('readPreferences', () => {
     assert.deepEqual(readPreferences(req(undefined)), {
       order: undefined, only: undefined, ignore: undefined, allowFallbacks: true, requireParameters: false,
       dataCollection: 'allow', zdr: false, quantizations: undefined, sort: undefined, maxPrice: undefined,
+      preferredMinThroughput: undefined, preferredMaxLatencyMs: undefined,
     });
   });
 
@@ -23,6 +24,9 @@ describe('readPreferences', () => {
     assert.equal(readPreferences(req({ sort: 'price' }), 'a/b:nitro').sort, 'price', 'explicit sort wins');
     assert.equal(readPreferences(req({ sort: 'exacto' })).sort, undefined);
     assert.equal(readPreferences(req({ sort: { partition: 'model' } })).sort, undefined);
+    const cut = readPreferences(req({ preferred_min_throughput: { p90: 50 }, preferred_max_latency: 1.5 }));
+    assert.equal(cut.preferredMinThroughput, 50);
+    assert.equal(cut.preferredMaxLatencyMs, 1500);
   });
 
   it('rejects bad values with the field in the message', () => {
@@ -33,6 +37,7 @@ describe('readPreferences', () => {
       [{ max_price: { prompt: -1 } }, /provider\.max_price\.prompt/],
       [{ max_price: 3 }, /provider\.max_price/],
       [[], /provider: must be an object/],
+      [{ preferred_max_latency: 'soon' }, /provider\.preferred_max_latency/],
     ] as const) {
       assert.throws(() => readPreferences(req(p)), (e: Error & { status?: number }) => e.status === 400 && re.test(e.message));
     }

@@ -31,6 +31,9 @@ export interface Preferences {
   quantizations: string[] | undefined;
   sort: SortBy | undefined;
   maxPrice: MaxPrice | undefined;
+  /** Soft cutoffs: endpoints measured below / above them are tried after the others (tokens/s; ms). */
+  preferredMinThroughput: number | undefined;
+  preferredMaxLatencyMs: number | undefined;
 }
 
 const SORTS = new Set(['price', 'throughput', 'latency', 'exacto']);
@@ -67,7 +70,23 @@ export function readPreferences(req: CanonicalRequest, modelId?: string): Prefer
     quantizations: slugs(p.quantizations, 'quantizations'),
     sort: readSort(p.sort) ?? (variant !== undefined ? VARIANT_SORT[variant] : undefined),
     maxPrice: readMaxPrice(p.max_price),
+    preferredMinThroughput: readCutoff(p.preferred_min_throughput, 'preferred_min_throughput'),
+    preferredMaxLatencyMs: ms(readCutoff(p.preferred_max_latency, 'preferred_max_latency')),
   };
+}
+
+const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : seconds * 1000);
+
+/** A number, or percentiles `{p50, p75, p90, p99}`; only an EWMA is kept, so it is compared with p50 (else the first given). */
+function readCutoff(v: unknown, field: string): number | undefined {
+  if (v == null) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+  if (typeof v === 'object' && !Array.isArray(v)) {
+    const o = v as Record<string, unknown>;
+    const vals = ['p50', 'p75', 'p90', 'p99'].map((k) => o[k]).filter((x) => x != null);
+    if (vals.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) return vals.length === 0 ? undefined : (vals[0] as number);
+  }
+  throw badRequest(`provider.${field}: must be a non-negative number or {"p50": …, "p90": …}`);
 }
 
 function readSort(v: unknown): SortBy | undefined {
