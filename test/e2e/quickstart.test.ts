@@ -107,3 +107,14 @@ test('npm run example:books runs the whole loop and prints each step', async () 
   assert.match(out, /A Portrait of the Artist as a Young Man/);
   assert.match(out, /Done in 2 steps \(stop\)/);
 });
+
+test("the SDK is importable as 'switchyard/sdk' from the build npm start made", async () => {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', "const m = await import('switchyard/sdk'); console.log(typeof m.Switchyard, typeof m.runTools, typeof m.accumulateToolCalls)"], { cwd: ROOT, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0, err);
+  assert.equal(out.trim(), 'function function function');
+});

@@ -1,7 +1,8 @@
 /**
  * The bundled replay-demo cassettes are what the current Anthropic adapter sends for the seed's
  * conversation: re-recording them (examples/record-replay-demo.ts, through the real adapter and
- * the strict Anthropic fake) gives the same files. When this fails after an adapter change,
+ * the strict Anthropic fake) gives the same requests (the fake's answers may evolve; the
+ * bundled answers stay as recorded). When this fails after an adapter change,
  * re-record: `node --import tsx examples/record-replay-demo.ts`.
  */
 import assert from 'node:assert/strict';
@@ -10,11 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPLAY_DEMO_DIR } from '../../src/config/defaults.js';
-import { chunkBytes } from '../../src/providers/replay/cassette.js';
 import { recordDemo } from '../../examples/record-replay-demo.js';
 
 const read = (dir: string, f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8'));
-const bytes = (c: any) => (c.response.chunks ? Buffer.concat(c.response.chunks.map(chunkBytes)).toString('utf8') : JSON.stringify(c.response.body));
 
 test('bundled demo cassettes are up to date with the Anthropic adapter', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-demo-'));
@@ -27,7 +26,6 @@ test('bundled demo cassettes are up to date with the Anthropic adapter', async (
       const a = read(REPLAY_DEMO_DIR, f);
       const b = read(dir, f);
       assert.deepEqual(b.request.body, a.request.body, f);
-      assert.equal(bytes(b), bytes(a), f);
       assert.equal(JSON.stringify(a).includes('sk-ant-recording'), false, 'no key in the bundled files');
     }
   } finally {
