@@ -37,7 +37,7 @@ export function builtinConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
     providers.replay = { type: 'replay', format: 'anthropic', dir: REPLAY_DEMO_DIR };
     models.push({
       id: REPLAY_DEMO_MODEL,
-      name: 'Switchyard: replay demo (offline, recorded from Claude)',
+      name: 'Switchyard: replay demo (offline, Anthropic wire format)',
       description: "Answers the seed's book-search conversation from bundled cassettes, offline: no key, no network.",
       context_length: 200_000,
       endpoints: [{ provider: 'replay', model: REPLAY_DEMO_UPSTREAM, pricing: { prompt: '0', completion: '0' }, supported_parameters: [...getAdapter('anthropic')!.supportedParameters] }],
