@@ -94,10 +94,18 @@ export const configOrderPlanner: CandidatePlanner = (req, candidates) => {
   return { candidates: kept, excluded, excludedBy: excluded.length > 0 ? ['require_parameters'] : [] };
 };
 
-/** May another endpoint succeed where this one failed? Upstream credential errors are the endpoint's, not the request's. */
+/** An upstream's "prompt too long for this model" (OpenAI, Anthropic, Gemini, vLLM wordings). */
+const CONTEXT_LENGTH = /context.length|context window|maximum context|prompt is too long|too many (input )?tokens|input token count/i;
+
+/**
+ * May another endpoint succeed where this one failed? Retryable failures, upstream credential
+ * errors (the endpoint's, not the request's) and context-length errors (another model or
+ * endpoint may have a longer context: spec §1.1 lists them as a reason for `models` fallback).
+ */
 function canMoveOn(err: GatewayError): boolean {
   const upstream = err.metadata?.upstream_status;
-  return err.retryable || upstream === 401 || upstream === 403;
+  if (err.retryable || upstream === 401 || upstream === 403) return true;
+  return err.status === 400 && (err.metadata?.error_type === 'context_length_exceeded' || (upstream === 400 && CONTEXT_LENGTH.test(err.message)));
 }
 
 const failedResults = new WeakMap<GatewayError, ChatResult>();

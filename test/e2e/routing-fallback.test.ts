@@ -202,6 +202,7 @@ describe('models fallback, connection refused, deadline', () => {
         [
           { id: 'acme/dead-only', endpoints: ['dead'] },
           { id: 'acme/slow', endpoints: ['first', 'second'] },
+          { id: 'acme/first-only', endpoints: ['first'] },
           { id: 'acme/backup', endpoints: ['second'] },
         ],
       ),
@@ -233,6 +234,14 @@ describe('models fallback, connection refused, deadline', () => {
     const r = await post(multi.baseURL, { model: 'acme/slow', provider: { order: ['first'] } });
     assert.equal(r.status, 408);
     assert.equal(fakes.second!.requests.length, 0);
+  });
+
+  test('a context-length 400 moves on to the next model (spec §1.1)', async () => {
+    fakes.first!.enqueue({ kind: 'json', status: 400, body: { error: { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } } });
+    const r = await post(multi.baseURL, { model: 'acme/first-only', models: ['acme/backup'] });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.model, 'acme/backup');
+    assert.equal(r.body.provider, 'second');
   });
 
   test('a 400 does not move on to the next model either', async () => {
