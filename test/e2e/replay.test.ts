@@ -168,3 +168,60 @@ describe('replay', () => {
     });
   });
 });
+
+describe('every wire format: record through the native adapter, replay byte-identical', () => {
+  const synthesizedIds = (t: string) => stable(t).replace(/call_[A-Za-z0-9]{12}_(\d+)/g, 'call_X_$1');
+
+  async function roundTrip(name: string, format: string, start: () => Promise<FakeServer>, config: (url: string, extra: Record<string, unknown>) => Record<string, unknown>, secret: string, model: string) {
+    const cdir = mkdtempSync(join(tmpdir(), `switchyard-${name}-`));
+    const up = await start();
+    const bodies = [{ model, tools: [tool], messages: first.messages }, { model, tools: [tool], messages: first.messages, stream: true }];
+    const liveAnswers: string[] = [];
+    const gw = await startGateway(config(up.url, { record_dir: cdir }), {});
+    try {
+      for (const b of bodies) {
+        const r = await post(gw.url, b);
+        assert.equal(r.status, 200, r.text);
+        liveAnswers.push(r.text);
+      }
+    } finally {
+      await gw.close();
+      await up.stop();
+    }
+    const files = readdirSync(cdir);
+    assert.equal(files.length, 2);
+    for (const f of files) {
+      const text = readFileSync(join(cdir, f), 'utf8');
+      assert.ok(!text.includes(secret), `${name}: key redacted`);
+      assert.equal(JSON.parse(text).format, format);
+    }
+    const providerName = Object.keys(config('http://x', {}).providers as object)[0]!;
+    const replayDoc = config('http://unused.invalid', {});
+    (replayDoc.providers as Record<string, unknown>)[providerName] = { type: 'replay', format, dir: cdir };
+    const rgw = await startGateway(replayDoc, {});
+    try {
+      for (let i = 0; i < bodies.length; i++) {
+        const r = await post(rgw.url, bodies[i]);
+        assert.equal(r.status, 200, r.text);
+        assert.equal(synthesizedIds(r.text), synthesizedIds(liveAnswers[i]!), `${name} case ${i}`);
+      }
+    } finally {
+      await rgw.close();
+      rmSync(cdir, { recursive: true, force: true });
+    }
+  }
+
+  test('anthropic (SSE with named events, thinking signatures)', async () => {
+    const a = await import('../fakes/anthropic.js');
+    const blocks = [{ type: 'thinking' as const, thinking: 'Search for Joyce.' }, { type: 'tool_use' as const, id: 'toolu_rr1', name: 'search_gutenberg_books', input: { search_terms: ['James Joyce'] } }];
+    await roundTrip('anthropic', 'anthropic', () => a.startFakeAnthropic({ fallback: a.answer(blocks, { fragment: { random: 17 } }) }),
+      (url, extra) => a.anthropicConfig(url, { provider: extra }), a.ANTHROPIC_KEY, a.ANTHROPIC_MODEL);
+  });
+
+  test('gemini (key in a header, model in the path, CRLF SSE)', async () => {
+    const g = await import('../fakes/gemini.js');
+    const parts = [g.part.call('search_gutenberg_books', { search_terms: ['James Joyce'] })];
+    await roundTrip('gemini', 'gemini', () => g.startFakeGemini({ fallback: (req) => (req.path.includes('stream') ? g.streamReply([parts], { fragment: { random: 13 } }) : g.reply(parts)) }),
+      (url, extra) => g.geminiConfig(url, { providerExtra: extra }) as Record<string, unknown>, g.GEMINI_KEY, g.GEMINI_MODEL);
+  });
+});

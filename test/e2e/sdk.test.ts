@@ -240,3 +240,40 @@ describe('client', () => {
     assert.equal(usage?.total_tokens, 21);
   });
 });
+
+describe('reasoning preserved across steps, enforced by the Anthropic fake (signed thinking blocks)', () => {
+  test('streaming and not: the thinking block goes back unchanged, or the fake rejects the turn', async () => {
+    const { answer: anthropicAnswer, anthropicConfig, ANTHROPIC_MODEL, startFakeAnthropic } = await import('../fakes/anthropic.js');
+    const claude = await startFakeAnthropic({
+      fallback: (req) => {
+        const last = req.body.messages.at(-1);
+        const done = Array.isArray(last.content) && last.content.some((b: { type: string }) => b.type === 'tool_result');
+        return anthropicAnswer(
+          done
+            ? [{ type: 'thinking', thinking: 'Three results; list them.' }, { type: 'text', text: 'Ulysses, Dubliners, A Portrait.' }]
+            : [{ type: 'thinking', thinking: 'The user wants Joyce; search.' }, { type: 'tool_use', id: 'toolu_think1', name: 'search', input: { author: 'joyce' } }],
+          { chunk: 6 },
+        )(req);
+      },
+    });
+    const agw = await startGateway(anthropicConfig(claude.url), {});
+    try {
+      const asy = new Switchyard({ baseURL: agw.baseURL });
+      for (const streamed of [false, true]) {
+        claude.requests.length = 0;
+        const run = await asy.runTools({ model: ANTHROPIC_MODEL, messages: question, tools: [search()], reasoning: { max_tokens: 2048 }, stream: streamed });
+        assert.equal(run.text, 'Ulysses, Dubliners, A Portrait.', `streamed: ${streamed}`);
+        const details = (run.messages[1] as { reasoning_details?: { type: string; text?: string; signature?: string }[] }).reasoning_details!;
+        assert.equal(details[0]!.text, 'The user wants Joyce; search.');
+        assert.ok(details[0]!.signature, 'signature kept');
+        const echoed = claude.requests[1]!.body.messages[1].content[0];
+        assert.deepEqual({ type: echoed.type, thinking: echoed.thinking }, { type: 'thinking', thinking: 'The user wants Joyce; search.' });
+        assert.equal(echoed.signature, details[0]!.signature);
+        assert.ok(run.usage.total_tokens > 0);
+      }
+    } finally {
+      await agw.close();
+      await claude.stop();
+    }
+  });
+});
