@@ -218,3 +218,37 @@ describe('durability', () => {
     assert.ok(lines.length >= 2 + Object.keys(ids).length);
   });
 });
+
+describe('who may read a generation', () => {
+  const MASTER = 'sk-master-generation-test';
+  let keyed: TestGateway;
+  before(async () => {
+    keyed = await startGateway({ ...doc, master_key: MASTER, storage: { path: ':memory:' } });
+  });
+  after(() => keyed.close());
+
+  const api = (path: string, key: string | undefined, init: RequestInit = {}) =>
+    fetch(`${keyed.baseURL}${path}`, { ...init, headers: { 'content-type': 'application/json', ...(key !== undefined ? { authorization: `Bearer ${key}` } : {}) } });
+
+  test('a stored key sees its own generations only; the master key sees all; no key is a 401', async () => {
+    const mk = async (name: string) => {
+      const r = await api('/keys', MASTER, { method: 'POST', body: JSON.stringify({ name }) });
+      assert.equal(r.status, 201, await r.clone().text());
+      return ((await r.json()) as { key: string }).key;
+    };
+    const alice = await mk('alice');
+    const bob = await mk('bob');
+    const r = await api('/chat/completions', alice, { method: 'POST', body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }) });
+    assert.equal(r.status, 200);
+    const id = ((await r.json()) as { id: string }).id;
+    let own = 0;
+    for (let i = 0; i < 100 && own !== 200; i++) {
+      own = (await api(`/generation?id=${id}`, alice)).status;
+      if (own !== 200) await sleep(20);
+    }
+    assert.equal(own, 200);
+    assert.equal((await api(`/generation?id=${id}`, MASTER)).status, 200);
+    assert.equal((await api(`/generation?id=${id}`, bob)).status, 404);
+    assert.equal((await api(`/generation?id=${id}`, undefined)).status, 401);
+  });
+});
