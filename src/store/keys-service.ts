@@ -86,7 +86,13 @@ export class KeyService {
   private async credentials(id: string, now: number) {
     const hit = this.cache.get(id);
     if (hit !== undefined && now - hit.at < this.opts.cacheMs) return hit.row;
-    const row = await this.keys.credentials(id);
+    let row;
+    try {
+      row = await this.keys.credentials(id);
+    } catch (e) {
+      this.logger.error({ err: e }, 'keys: cannot read the key store');
+      throw new GatewayError(503, 'API keys cannot be checked right now (key store unavailable); retry shortly', { metadata: { error_type: 'provider_unavailable' }, retryable: false, headers: { 'retry-after': '1' } });
+    }
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { at: now, row });
     return row;

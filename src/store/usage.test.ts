@@ -98,8 +98,8 @@ describe('usage ledger', () => {
   });
 });
 
-describe('KeyService when the shared state is down', () => {
-  it('refuses a limited key with 503 instead of letting it through unchecked', async () => {
+describe('KeyService when the shared state or the store is down', () => {
+  it('refuses with 503 instead of letting a limited key through unchecked or failing with 500', async () => {
     const db = openSqlite(':memory:');
     await migrate(db, [KEY_MIGRATIONS, USAGE_MIGRATIONS]);
     const keys = new KeyStore(db);
@@ -111,5 +111,6 @@ describe('KeyService when the shared state is down', () => {
     const { token: free } = await keys.create('unlimited');
     await svc.before((await svc.resolve(free))!, req()); // no limits: nothing to check
     await db.close();
+    await assert.rejects(svc.resolve(free), (e: GatewayError) => e.status === 503 && /key store unavailable/.test(e.message), 'a store that is gone: 503, not 500');
   });
 });
