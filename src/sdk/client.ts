@@ -52,8 +52,9 @@ export class Switchyard {
   private readonly fetchImpl: typeof fetch;
 
   constructor(opts: SwitchyardOptions = {}) {
-    this.baseURL = (opts.baseURL ?? process.env.SWITCHYARD_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-    this.apiKey = opts.apiKey ?? process.env.SWITCHYARD_API_KEY;
+    const env: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env;
+    this.baseURL = (opts.baseURL ?? env.SWITCHYARD_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.apiKey = opts.apiKey ?? env.SWITCHYARD_API_KEY;
     this.headers = opts.headers ?? {};
     this.fetchImpl = opts.fetch ?? fetch;
   }
@@ -81,7 +82,7 @@ export class Switchyard {
   };
 
   /** The agent loop: see run-tools.ts. */
-  runTools<T extends RunToolsOptions>(opts: T): Promise<RunToolsResult> {
+  runTools(opts: RunToolsOptions): Promise<RunToolsResult> {
     return runTools(this, opts);
   }
 

@@ -6,7 +6,7 @@
 import { requestBody, type LoadedCassette } from './cassette.js';
 
 /** Top-level body fields that identify a caller or a run, not the conversation. */
-const VOLATILE_FIELDS = new Set(['user', 'metadata', 'safety_identifier', 'prompt_cache_key', 'store']);
+const VOLATILE_FIELDS = new Set(['user', 'metadata', 'safety_identifier', 'prompt_cache_key']);
 /** Query parameters ignored when comparing paths. */
 const VOLATILE_QUERY = new Set(['key', 'api_key', 'api-version']);
 /** Tool-call ids synthesized by the gateway (shared/ids.ts) embed the generation id. */
