@@ -12,6 +12,15 @@ const LF = 10;
 const CR = 13;
 const decoder = new TextDecoder();
 
+/** The unfinished line of the previous chunk followed by this chunk (no copy when there is none). */
+function prepend(pending: Uint8Array | undefined, chunk: Uint8Array): Uint8Array {
+  if (pending === undefined) return chunk;
+  const joined = new Uint8Array(pending.length + chunk.length);
+  joined.set(pending, 0);
+  joined.set(chunk, pending.length);
+  return joined;
+}
+
 export class SseDecoder {
   private pending: Uint8Array | undefined;
   private dataLines: string[] = [];
@@ -21,14 +30,8 @@ export class SseDecoder {
   constructor(private readonly onEvent: (ev: SseEvent) => void) {}
 
   push(chunk: Uint8Array): void {
-    let buf = chunk;
-    if (this.pending !== undefined) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending, 0);
-      joined.set(chunk, this.pending.length);
-      buf = joined;
-      this.pending = undefined;
-    }
+    const buf = prepend(this.pending, chunk);
+    this.pending = undefined;
     let start = 0;
     const n = buf.length;
     for (let i = 0; i < n; i++) {
@@ -106,14 +109,8 @@ export class LineDecoder {
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Uint8Array): void {
-    let buf = chunk;
-    if (this.pending !== undefined) {
-      const joined = new Uint8Array(this.pending.length + chunk.length);
-      joined.set(this.pending, 0);
-      joined.set(chunk, this.pending.length);
-      buf = joined;
-      this.pending = undefined;
-    }
+    const buf = prepend(this.pending, chunk);
+    this.pending = undefined;
     let start = 0;
     for (let i = 0; i < buf.length; i++) {
       if (buf[i] !== LF) continue;
