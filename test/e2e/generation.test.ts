@@ -16,6 +16,7 @@ import type { FakeServer } from '../fakes/harness.js';
 import { sleep } from '../fakes/harness.js';
 import { stream, streamFrames } from '../fakes/openai.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
+import { pgAvailable, SERVICES_HINT, tempPgDatabase } from '../helpers/services.js';
 import { MODEL, post, routingConfig, startFakes, stopAll } from './routing-fixtures.js';
 
 const err500 = { kind: 'json', status: 500, body: { error: { message: 'boom', type: 'server_error', param: null, code: null } } } as const;
@@ -250,5 +251,39 @@ describe('who may read a generation', () => {
     assert.equal((await api(`/generation?id=${id}`, MASTER)).status, 200);
     assert.equal((await api(`/generation?id=${id}`, bob)).status, 404);
     assert.equal((await api(`/generation?id=${id}`, undefined)).status, 401);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  let pgdb: { url: string; drop(): Promise<void> } | undefined;
+  let skip: string | false = false;
+  before(async () => {
+    if (!(await pgAvailable())) skip = SERVICES_HINT;
+    else pgdb = await tempPgDatabase();
+  });
+  after(async () => {
+    await pgdb?.drop();
+  });
+
+  test('the same record, and it survives a restart', async (t) => {
+    if (skip !== false) return t.skip(skip);
+    const pgDoc = { ...doc, storage: { type: 'postgres', url: pgdb!.url } };
+    let g1 = await startGateway(pgDoc);
+    fakes.first!.enqueue(err500);
+    const r = await post(g1.baseURL, ordered);
+    assert.equal(r.body.provider, 'second');
+    await g1.close();
+    g1 = await startGateway(pgDoc);
+    try {
+      const g = await generation(r.body.id, g1.baseURL);
+      assert.equal(g.status, 200);
+      assert.equal(g.body.data.provider_name, 'second');
+      assert.equal(g.body.data.streamed, false);
+      assert.equal(g.body.data.tokens_prompt, 12);
+      assert.ok(Math.abs(g.body.data.total_cost - (12 * 3e-6 + 9 * 4e-6)) < 1e-12);
+      assert.deepEqual(g.body.data.provider_responses.map((p: any) => p.status), [500, 200]);
+    } finally {
+      await g1.close();
+    }
   });
 });
