@@ -23,6 +23,7 @@ const { values } = parseArgs({
     upstream: { type: 'string', default: 'openai' },
     'no-log': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
+    target: { type: 'string', default: 'switchyard' },
   },
 });
 
@@ -92,7 +93,12 @@ async function main() {
   const upstream = await start('upstream', upS.args, { plain: upS.plain });
   const cfg = benchConfig(dir, upstream.url, { log: !values['no-log'] });
   const main = script('src/cli/main.ts', compiled);
-  const sy = await start('switchyard', ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...main.args, 'serve', '--config', cfg, '--port', '0'], { plain: main.plain });
+  const bare = script('bench/bare-proxy.ts', compiled);
+  const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
+  const sy =
+    values.target === 'bare'
+      ? await start('bare proxy', [...prof, ...bare.args, upstream.url], { plain: bare.plain })
+      : await start('switchyard', [...prof, ...main.args, 'serve', '--config', cfg, '--port', '0'], { plain: main.plain });
   const model = values.upstream === 'anthropic' ? 'bench/claude' : 'bench/model';
   const body = JSON.stringify({ ...REQUEST, model, stream: values.mode === 'sse' });
   // the profile's clock is the monotonic one hrtime reads: samples before the load are left out
