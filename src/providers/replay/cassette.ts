@@ -5,7 +5,7 @@
  * order and with the boundaries they arrived (a chunk that is not valid UTF-8 on its own is
  * stored as `{ "base64": … }`). Credentials never reach the file.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const CASSETTE_VERSION = 1;
@@ -127,31 +127,42 @@ export interface LoadedCassette {
   cassette: Cassette;
 }
 
+/** Parsed cassettes by path, reused while the file's mtime and size stay the same. */
+const parsedCache = new Map<string, { mtimeMs: number; size: number; result: LoadedCassette | string }>();
+
+async function loadOne(dir: string, name: string): Promise<LoadedCassette | string> {
+  const path = join(dir, name);
+  try {
+    const st = await stat(path);
+    const hit = parsedCache.get(path);
+    if (hit !== undefined && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.result;
+    let result: LoadedCassette | string;
+    try {
+      const c = JSON.parse(await readFile(path, 'utf8')) as Cassette;
+      result = c?.switchyard_cassette === CASSETTE_VERSION && typeof c.request === 'object' && typeof c.response === 'object'
+        ? { file: name, cassette: c }
+        : `${name}: not a switchyard cassette (version ${CASSETTE_VERSION})`;
+    } catch (e) {
+      result = `${name}: ${(e as Error).message}`;
+    }
+    parsedCache.set(path, { mtimeMs: st.mtimeMs, size: st.size, result });
+    return result;
+  } catch (e) {
+    return `${name}: ${(e as Error).message}`;
+  }
+}
+
 /** Every cassette in `dir` (non-recursive), sorted by file name; unreadable files are reported, not skipped silently. */
 export async function loadCassettes(dir: string): Promise<{ cassettes: LoadedCassette[]; problems: string[] }> {
-  const cassettes: LoadedCassette[] = [];
-  const problems: string[] = [];
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   } catch (e) {
-    return { cassettes, problems: [`cannot read cassette directory ${dir}: ${(e as Error).message}`] };
+    return { cassettes: [], problems: [`cannot read cassette directory ${dir}: ${(e as Error).message}`] };
   }
-  const texts = await Promise.all(names.map((name) => readFile(join(dir, name), 'utf8').catch((e: Error) => e)));
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const text = texts[i]!;
-    try {
-      if (text instanceof Error) throw text;
-      const c = JSON.parse(text) as Cassette;
-      if (c?.switchyard_cassette !== CASSETTE_VERSION || typeof c.request !== 'object' || typeof c.response !== 'object') {
-        problems.push(`${name}: not a switchyard cassette (version ${CASSETTE_VERSION})`);
-        continue;
-      }
-      cassettes.push({ file: name, cassette: c });
-    } catch (e) {
-      problems.push(`${name}: ${(e as Error).message}`);
-    }
-  }
-  return { cassettes, problems };
+  const results = await Promise.all(names.map((name) => loadOne(dir, name)));
+  return {
+    cassettes: results.filter((r): r is LoadedCassette => typeof r !== 'string'),
+    problems: results.filter((r): r is string => typeof r === 'string'),
+  };
 }
