@@ -1,5 +1,5 @@
 /** The conformance kit for the `bedrock` adapter (Converse / ConverseStream, SigV4) against the Bedrock wire fake, for suite.ts. */
-import { bedrockError, converseResponse, converseStream, converseStreamFrames, startFakeBedrock, TEST_CREDENTIALS, TEST_REGION, type BedrockAnswer } from '../fakes/bedrock.js';
+import { bedrockError, bedrockStreamException, converseResponse, converseStream, converseStreamFrames, startFakeBedrock, TEST_CREDENTIALS, TEST_REGION, type BedrockAnswer } from '../fakes/bedrock.js';
 import type { RecordedRequest } from '../fakes/harness.js';
 import type { Answer, ProviderKit, ToolChoiceView } from './suite.js';
 
@@ -36,6 +36,11 @@ export const bedrockKit: ProviderKit = {
   }),
   reply: (a, o) => (o.stream ? converseStream(converseStreamFrames(native(a)), o.fragment) : converseResponse(native(a))),
   error: (status, message) => bedrockError(status, message),
+  streamError: (text, message) => {
+    const frames = converseStreamFrames({ text });
+    frames.splice(frames.length - 3, 3, bedrockStreamException('modelStreamErrorException', message)); // instead of stop, messageStop, metadata
+    return converseStream(frames);
+  },
   inspect: {
     stream: (r) => r.path.endsWith('/converse-stream'),
     toolNames: (r) => (r.body.toolConfig?.tools ?? []).filter((t: any) => t.toolSpec).map((t: any) => t.toolSpec.name),

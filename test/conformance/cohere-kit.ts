@@ -37,6 +37,7 @@ export const cohereKit: ProviderKit = {
   provider: (url) => ({ type: 'cohere', base_url: url, api_key: 'cohere-test-key' }),
   reply: (a, o) => (o.stream ? cohereStream(cohereStreamFrames(native(a)), o.fragment) : cohereResponse(native(a))),
   error: (status, message) => cohereError(status, message),
+  streamError: (text, message) => cohereStream(cohereStreamFrames({ text, error: message })),
   inspect: {
     stream: (r) => r.body.stream === true,
     toolNames: (r) => (r.body.tools ?? []).map((t: any) => t.function.name),

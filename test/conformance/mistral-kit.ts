@@ -26,6 +26,8 @@ export const mistralKit: ProviderKit = {
     return mistralStream(mistralStreamFrames(n), o.fragment);
   },
   error: (status, message) => mistralError(status, message),
+  streamError: (text, message) =>
+    mistralStream([...mistralStreamFrames({ text }).slice(0, -2), `data: ${JSON.stringify({ object: 'error', message, type: 'internal_error', param: null, code: '3000' })}\n\n`]),
   inspect: {
     stream: (r) => r.body.stream === true,
     toolNames: (r) => (r.body.tools ?? []).map((t: any) => t.function.name),

@@ -24,6 +24,8 @@ const kit: ProviderKit = {
     status,
     body: { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error', param: null, code: null } },
   }),
+  streamError: (text, message) =>
+    stream([...streamFrames({ text: [...splitText(text)] }).slice(0, -3), `data: ${JSON.stringify({ error: { message, type: 'server_error', param: null, code: null } })}\n\n`]),
   inspect: {
     stream: (r) => r.body.stream === true,
     toolNames: (r) => (r.body.tools ?? []).map((t: any) => t.function.name),

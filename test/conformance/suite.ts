@@ -27,6 +27,9 @@
  *                 random places). Providers that mint their own ids or have none may ignore
  *                 the suggested ids (set `ids: 'synthesized'`).
  *   error(status, message)             the provider's native error reply for an HTTP status.
+ *   streamError?(text, message)        optional: a stream that sends `text`, then fails in the
+ *                                      provider's in-stream error form (exception frame, error
+ *                                      event) with `message`.
  *
  *   inspect       readers of the NATIVE request the fake received (RecordedRequest):
  *     stream(req)          did the gateway ask for a streamed answer?
@@ -92,6 +95,7 @@ export interface ProviderKit {
   endpoint?: Record<string, unknown>;
   reply(answer: Answer, opts: ReplyOptions): Reply;
   error(status: number, message: string): Reply;
+  streamError?(text: string, message: string): Reply;
   inspect: KitInspect;
   reasoning?: {
     requested(req: RecordedRequest): boolean;
@@ -521,6 +525,22 @@ export function runConformance(kit: ProviderKit): void {
           assert.equal(r.fake.requests.length, 1, 'one attempt, no retry storm');
         }));
       }
+    }
+
+    if (kit.streamError !== undefined) {
+      test('an in-stream error after some text → the text, then an error chunk with the upstream message', withRig(async (r) => {
+        r.fake.enqueue(kit.streamError!('Half an answer', 'upstream broke mid-stream'));
+        const stream = await r.client.chat.completions.create({ model: MODEL, messages: SEED_MESSAGES, stream: true });
+        let text = '';
+        await assert.rejects(async () => {
+          for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+        }, (e: unknown) => {
+          assert.ok(e instanceof OpenAI.APIError, `an APIError, got ${String(e)}`);
+          assert.match(e.message, /upstream broke mid-stream/);
+          return true;
+        });
+        assert.equal(text, 'Half an answer');
+      }));
     }
 
     const cuts: [string, Fragmenting][] = [['byte by byte', 'byte'], ['random cuts', { random: 7 }], ['3-byte cuts', { every: 3 }]];
