@@ -203,6 +203,7 @@ describe('models fallback, connection refused, deadline', () => {
           { id: 'acme/dead-only', endpoints: ['dead'] },
           { id: 'acme/slow', endpoints: ['first', 'second'] },
           { id: 'acme/first-only', endpoints: ['first'] },
+          { id: 'acme/dead-first', endpoints: ['dead', 'second'] },
           { id: 'acme/backup', endpoints: ['second'] },
         ],
       ),
@@ -215,6 +216,13 @@ describe('models fallback, connection refused, deadline', () => {
     assert.equal(r.status, 200, r.text);
     assert.equal(r.body.model, 'acme/backup');
     assert.equal(r.body.provider, 'second');
+  });
+
+  test('connection refused → the next endpoint of the same model', async () => {
+    const r = await post(multi.baseURL, { model: 'acme/dead-first', provider: { order: ['dead', 'second'] } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.provider, 'second');
+    assert.equal(r.body.model, 'acme/dead-first');
   });
 
   test('models without model: the list alone, in order', async () => {
