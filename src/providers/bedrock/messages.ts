@@ -40,7 +40,9 @@ export function convertMessages(messages: readonly PublicMessage[], caching = fa
       case 'system':
       case 'developer': {
         const text = textOfContent(m.content, '\n');
-        if (text.trim() !== '') system.push({ text }, ...cache(typeof m.content === 'string' ? undefined : m.content.filter((p) => p.cache_control).pop()?.cache_control));
+        // the system prompt is one block, so a mark on any of its parts caches all of it
+        const marked = typeof m.content === 'string' ? undefined : m.content.find((p) => p.cache_control)?.cache_control;
+        if (text.trim() !== '') system.push({ text }, ...cache(marked));
         return;
       }
       case 'user':
