@@ -7,6 +7,7 @@
  *     enabled: true      # default
  *     flush_ms: 1000     # batch window: a crash loses at most this much of the log
  *     batch_size: 200    # a full batch is written at once
+ *     retention_days: 30 # optional: older records are deleted (hourly); default keep forever
  */
 import type { Feature } from '../features.js';
 import type { Config } from '../config/types.js';
@@ -16,10 +17,17 @@ import { DEFAULT_LOG_OPTIONS, GENERATION_MIGRATIONS, GenerationLog, type Generat
 import { fromChatRecord } from './generations-record.js';
 import { migrate } from './migrations.js';
 
+export interface GenerationFeatureOptions extends GenerationLogOptions {
+  /** Records older than this are deleted; undefined keeps them all. */
+  retentionMs: number | undefined;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
 /** Reads the `generations:` section; undefined when disabled. Throws on bad values. */
-export function generationOptions(config: Config): GenerationLogOptions | undefined {
+export function generationOptions(config: Config): GenerationFeatureOptions | undefined {
   const raw = config.raw.generations;
-  if (raw === undefined || raw === null) return { ...DEFAULT_LOG_OPTIONS };
+  if (raw === undefined || raw === null) return { ...DEFAULT_LOG_OPTIONS, retentionMs: undefined };
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new Error('invalid config: generations: must be a mapping');
   const g = raw as Record<string, unknown>;
   if (g.enabled === false) return undefined;
@@ -33,7 +41,14 @@ export function generationOptions(config: Config): GenerationLogOptions | undefi
     }
     return v;
   };
-  const out = { ...DEFAULT_LOG_OPTIONS, flushMs: int('flush_ms', DEFAULT_LOG_OPTIONS.flushMs), batchSize: int('batch_size', DEFAULT_LOG_OPTIONS.batchSize) };
+  const days = g.retention_days;
+  if (days !== undefined && !(typeof days === 'number' && Number.isFinite(days) && days > 0)) problems.push('generations.retention_days: must be a positive number');
+  const out: GenerationFeatureOptions = {
+    ...DEFAULT_LOG_OPTIONS,
+    flushMs: int('flush_ms', DEFAULT_LOG_OPTIONS.flushMs),
+    batchSize: int('batch_size', DEFAULT_LOG_OPTIONS.batchSize),
+    retentionMs: typeof days === 'number' && days > 0 ? days * 86_400_000 : undefined,
+  };
   if (g.enabled !== undefined && typeof g.enabled !== 'boolean') problems.push('generations.enabled: must be a boolean');
   if (problems.length > 0) throw new Error(`invalid config: ${problems.join('; ')}`);
   return out;
@@ -65,6 +80,14 @@ export const generationsFeature: Feature = async (config, { logger }) => {
     ...opts,
     onError: (err, dropped) => logger.error({ err, dropped }, 'generation log: write failed'),
   });
+  let pruner: NodeJS.Timeout | undefined;
+  if (opts.retentionMs !== undefined) {
+    const retention = opts.retentionMs;
+    const prune = () => void log.prune(Date.now() - retention).catch((err) => logger.error({ err }, 'generation log: prune failed'));
+    prune();
+    pruner = setInterval(prune, PRUNE_EVERY_MS);
+    pruner.unref();
+  }
   return {
     hooks: {
       after: (record) => {
@@ -76,6 +99,9 @@ export const generationsFeature: Feature = async (config, { logger }) => {
       },
     },
     routes: generationRoutes(log),
-    onClose: close,
+    onClose: async () => {
+      if (pruner !== undefined) clearInterval(pruner);
+      await close();
+    },
   };
 };

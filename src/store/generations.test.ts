@@ -79,6 +79,8 @@ describe('GenerationLog', () => {
     assert.deepEqual((await log.list({ model: 'a/m' })).map((g) => g.id), ['new', 'old']);
     assert.deepEqual((await log.list({ since: 1500 })).map((g) => g.id), ['new', 'other']);
     assert.deepEqual((await log.list({ limit: 1 })).map((g) => g.id), ['new']);
+    assert.equal(await log.prune(2500), 2, 'retention deletes older records');
+    assert.deepEqual((await log.list()).map((g) => g.id), ['new']);
     await log.close();
     await db.close();
   });

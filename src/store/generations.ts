@@ -184,6 +184,12 @@ export class GenerationLog {
     return (await this.db.query(sql, params)).map(fromRow);
   }
 
+  /** Deletes records created before `before` (epoch ms); resolves with how many. */
+  async prune(before: number): Promise<number> {
+    await this.flush();
+    return (await this.db.exec('DELETE FROM generations WHERE created_at < ?', [before])).changes;
+  }
+
   /** Flushes and stops; later adds are ignored. Does not close the Db (its owner does). */
   async close(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
