@@ -43,6 +43,7 @@ describe('rejected as the API rejects', () => {
     ['an OpenAI tool role', { ...base, messages: [{ role: 'tool', content: 'x' }] }, /role: Input should be 'user' or 'assistant'/],
     ['two user turns', { ...base, messages: [{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }] }, /roles must alternate/],
     ['empty text block', { ...base, messages: [{ role: 'user', content: [{ type: 'text', text: '' }] }] }, /text content blocks must be non-empty/],
+    ['whitespace-only assistant text', { ...base, tools: [tool], messages: loop([{ type: 'text', text: '\n\n' }, use()]) }, /must contain non-whitespace text/],
     ['extra key on a message', { ...base, messages: [{ role: 'user', content: 'a', name: 'bob' }] }, /messages\.0\.name: Extra inputs/],
     ['OpenAI-shape tool', { ...base, tools: [{ type: 'function', function: { name: 'f' } }] }, /tools\.0\.custom\.function: Extra inputs/],
     ['schema not an object', { ...base, tools: [{ name: 'f', input_schema: { type: 'array' } }] }, /input_schema\.type: Input should be 'object'/],

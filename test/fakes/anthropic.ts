@@ -243,7 +243,7 @@ function checkSource(block: Record<string, any>, path: string): Reply | undefine
 }
 
 /** One content block; `role` decides which types are allowed. Collects tool ids. */
-function checkBlock(block: unknown, path: string, role: string, cache: { count: number }, inToolResult = false): Reply | undefined {
+function checkBlock(block: unknown, path: string, role: string, cache: { count: number }, inToolResult = false, final = false): Reply | undefined {
   if (!isObj(block) || typeof block.type !== 'string') return invalid(`${path}: Input should be a valid dictionary with a 'type'`);
   const type = block.type;
   const roleOk: Record<string, string[]> = {
@@ -258,6 +258,7 @@ function checkBlock(block: unknown, path: string, role: string, cache: { count: 
     case 'text':
       if (typeof block.text !== 'string') return invalid(`${path}.text: Field required`);
       if (block.text === '') return invalid(`${path}.text: text content blocks must be non-empty`);
+      if (role === 'assistant' && !final && block.text.trim() === '') return invalid(`${path}.text: text content blocks must contain non-whitespace text`);
       break;
     case 'image':
     case 'document': {
@@ -312,7 +313,7 @@ function checkMessages(b: Record<string, any>, cache: { count: number }): Reply 
     const answered = new Set<string>();
     let seenNonResult = false;
     for (let j = 0; j < blocks.length; j++) {
-      const e = checkBlock(blocks[j], `${p}.content.${j}`, m.role, cache);
+      const e = checkBlock(blocks[j], `${p}.content.${j}`, m.role, cache, false, i === msgs.length - 1);
       if (e) return e;
       const blk = blocks[j] as Record<string, any>;
       if (blk.type === 'tool_use') {

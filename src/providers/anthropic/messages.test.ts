@@ -83,6 +83,10 @@ describe('tool calls and results', () => {
       },
     ]);
   });
+  test('whitespace-only assistant text next to tool calls is dropped (Anthropic rejects it)', () => {
+    const out = convert([{ role: 'user', content: 'q' }, { role: 'assistant', content: '\n\n', tool_calls: [call('call_1', 'f', '{}')] }, { role: 'tool', tool_call_id: 'call_1', content: 'r' }]);
+    assert.deepEqual(out.messages[1]!.content.map((b) => b.type), ['tool_use']);
+  });
   test('a user message between a call and its result still puts the results first', () => {
     const out = convert([
       { role: 'user', content: 'q' },

@@ -3,8 +3,9 @@
  *
  * - system/developer messages (all, in order) → top-level `system`: a string, or text blocks
  *   when one of them carries cache_control; empty ones are dropped (Anthropic rejects them).
- * - assistant → [thinking blocks from reasoning_details (only when thinking is on), text,
- *   tool_use (arguments parsed; not a JSON object → 400 naming the message and call)].
+ * - assistant → [thinking blocks from reasoning_details (only when thinking is on), text (not
+ *   when whitespace only), tool_use (arguments parsed; not a JSON object → 400 naming the
+ *   message and call)].
  * - each role:"tool" message → a tool_result block; consecutive ones, and a user message right
  *   after them, form one user turn with the tool_results first.
  * - consecutive same-role turns are merged (strict alternation); empty turns dropped; a final
@@ -108,7 +109,8 @@ function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, ori
   const content: ContentBlock[] = thinking ? thinkingBlocks(m.reasoning_details) : [];
   const t: MessageParam = { role: 'assistant', content };
   const text = textOfContent(m.content);
-  if (text !== '') content.push({ type: 'text', text });
+  // models often put "\n\n" before a tool call; Anthropic rejects whitespace-only text blocks
+  if (text.trim() !== '') content.push({ type: 'text', text });
   const calls = m.tool_calls ?? [];
   for (let j = 0; j < calls.length; j++) {
     const tc = calls[j]!;
