@@ -32,3 +32,19 @@ test('a partial message stays pending; a bad length prefix or CRC throws', () =>
   bad[bad.length - 1]! ^= 1;
   assert.throws(() => new EventStreamDecoder(() => undefined).push(bad), /checksum/i);
 });
+
+test('a large message in tiny reads is reassembled (bytes are joined once, not on every read)', () => {
+  const big = bedrockEvent('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'z'.repeat(400_000) } });
+  const seen: number[] = [];
+  const d = new EventStreamDecoder((m) => seen.push(m.body.length));
+  for (let i = 0; i < big.length; i += 7) d.push(big.subarray(i, i + 7));
+  assert.equal(seen.length, 1);
+  assert.ok(seen[0]! > 400_000);
+  assert.equal(d.pending, 0);
+});
+
+test('messages spread over many reads, several per read, with pending bytes in between', () => {
+  const parts = [all.subarray(0, 2), all.subarray(2, 3), all.subarray(3, frames[0]!.length + 5), all.subarray(frames[0]!.length + 5)];
+  assert.deepEqual(decode(parts), expected);
+  assert.deepEqual(decode([Buffer.alloc(0), all, Buffer.alloc(0)]), expected);
+});

@@ -14,35 +14,79 @@ const MIN_MESSAGE = 16;
 const MAX_MESSAGE = 16 * 1024 * 1024;
 
 export class EventStreamDecoder {
-  private buf: Uint8Array = new Uint8Array(0);
+  /** Unconsumed bytes, as received (joined only once a whole message is there: no quadratic copying). */
+  private chunks: Uint8Array[] = [];
+  private buffered = 0;
+  /** Length of the message being waited for, once its prefix has been read. */
+  private need = 0;
 
   constructor(private readonly onMessage: (m: Message) => void) {}
 
   /** Throws when the bytes are not a valid eventstream (bad length or CRC). */
   push(chunk: Uint8Array): void {
-    if (this.buf.length === 0) this.buf = chunk;
-    else {
-      const joined = new Uint8Array(this.buf.length + chunk.length);
-      joined.set(this.buf, 0);
-      joined.set(chunk, this.buf.length);
-      this.buf = joined;
-    }
-    let off = 0;
-    while (this.buf.length - off >= 4) {
-      const view = new DataView(this.buf.buffer, this.buf.byteOffset + off, 4);
-      const total = view.getUint32(0, false);
-      if (total < MIN_MESSAGE || total > MAX_MESSAGE) throw new Error(`invalid eventstream message length ${total}`);
-      if (this.buf.length - off < total) break;
-      const message = codec.decode(this.buf.subarray(off, off + total));
-      off += total;
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    for (;;) {
+      if (this.need === 0) {
+        if (this.buffered < 4) return;
+        const prefix = this.peek(4);
+        const total = new DataView(prefix.buffer, prefix.byteOffset, 4).getUint32(0, false);
+        if (total < MIN_MESSAGE || total > MAX_MESSAGE) throw new Error(`invalid eventstream message length ${total}`);
+        this.need = total;
+      }
+      if (this.buffered < this.need) return;
+      const message = codec.decode(this.take(this.need));
+      this.need = 0;
       this.onMessage(message);
     }
-    this.buf = off === 0 ? this.buf : this.buf.slice(off);
   }
 
   /** Bytes left over: the stream was cut inside a message. */
   get pending(): number {
-    return this.buf.length;
+    return this.buffered;
+  }
+
+  /** The first n buffered bytes, without consuming them. */
+  private peek(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length >= n) return first.subarray(0, n);
+    const out = new Uint8Array(n);
+    let off = 0;
+    for (const c of this.chunks) {
+      const k = Math.min(c.length, n - off);
+      out.set(c.subarray(0, k), off);
+      off += k;
+      if (off === n) break;
+    }
+    return out;
+  }
+
+  /** Removes and returns the first n buffered bytes (one copy at most). */
+  private take(n: number): Uint8Array {
+    this.buffered -= n;
+    const first = this.chunks[0]!;
+    if (first.length >= n) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      return first.subarray(0, n);
+    }
+    const out = new Uint8Array(n);
+    let off = 0;
+    let i = 0;
+    for (; off < n; i++) {
+      const c = this.chunks[i]!;
+      const k = Math.min(c.length, n - off);
+      out.set(c.subarray(0, k), off);
+      off += k;
+      if (k < c.length) {
+        this.chunks[i] = c.subarray(k);
+        break;
+      }
+    }
+    // chunks before i are used up (a partly used chunk i was cut to its rest)
+    this.chunks.splice(0, i);
+    return out;
   }
 }
 
