@@ -51,6 +51,7 @@ function script() {
     seen.push(req);
     const b = req.body;
     assert.equal(b.thinking?.type, 'enabled', `step ${n}: thinking is on`);
+    assert.equal(req.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14', `step ${n}: thinking between tool calls is asked for`);
     assert.ok(b.thinking.budget_tokens >= 1024 && b.max_tokens > b.thinking.budget_tokens, `step ${n}: budget rules`);
     const assistants = b.messages.filter((m: { role: string }) => m.role === 'assistant');
     assert.equal(assistants.length, n - 1);

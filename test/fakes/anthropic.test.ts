@@ -37,6 +37,7 @@ describe('rejected as the API rejects', () => {
     ['no x-api-key', base, /^401 x-api-key header is required/, { 'anthropic-version': '2023-06-01' }],
     ['wrong key', base, /^401 invalid x-api-key/, { 'x-api-key': 'nope', 'anthropic-version': '2023-06-01' }],
     ['no anthropic-version', base, /^400 anthropic-version/, { 'x-api-key': 'k' }],
+    ['unknown beta', base, /Unexpected value\(s\) `fancy` for the `anthropic-beta` header/, { ...HEADERS, 'anthropic-beta': 'interleaved-thinking-2025-05-14, fancy' }],
     ['no max_tokens', { model: 'm', messages: base.messages }, /max_tokens: Field required/],
     ['OpenAI fields', { ...base, max_completion_tokens: 5 }, /max_completion_tokens: Extra inputs are not permitted/],
     ['reasoning field', { ...base, reasoning: { effort: 'high' } }, /reasoning: Extra inputs/],

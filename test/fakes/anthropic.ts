@@ -127,6 +127,11 @@ export function validateAnthropicRequest(req: RecordedRequest, opts: ValidateOpt
   if (opts.apiKey !== undefined && key !== opts.apiKey) return anthropicError('authentication_error', 'invalid x-api-key');
   if (typeof req.headers['anthropic-version'] !== 'string') return invalid('anthropic-version: header is required');
   if (req.headers.authorization !== undefined) return invalid('authorization: use x-api-key, not a Bearer token');
+  const beta = req.headers['anthropic-beta'];
+  if (typeof beta === 'string') {
+    const bad = beta.split(',').map((v) => v.trim()).filter((v) => !/^[a-z0-9-]+-\d{4}-\d{2}-\d{2}$/.test(v));
+    if (bad.length > 0) return invalid(`Unexpected value(s) \`${bad.join(', ')}\` for the \`anthropic-beta\` header. Please consult our documentation at docs.claude.com or try again without the header.`);
+  }
   const b = req.body;
   if (!isObj(b)) return invalid('There was an error parsing the body of your request. Please make sure that it is valid JSON.');
   return checkBody(b);

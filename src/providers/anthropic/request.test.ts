@@ -37,6 +37,25 @@ describe('HTTP request', () => {
   });
 });
 
+describe('interleaved-thinking beta', () => {
+  const thinkingWithTools = { reasoning: { effort: 'high' }, tools: [weatherTool] };
+  test('added when thinking meets tools, merged into a configured anthropic-beta', () => {
+    assert.equal(buildAnthropicRequest(canon(thinkingWithTools), ctx()).headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
+    const c = ctx();
+    c.provider.headers = { 'Anthropic-Beta': 'context-1m-2025-08-07' };
+    assert.equal(buildAnthropicRequest(canon(thinkingWithTools), c).headers['Anthropic-Beta'], 'context-1m-2025-08-07,interleaved-thinking-2025-05-14');
+    c.provider.headers = { 'anthropic-beta': 'interleaved-thinking-2025-05-14' };
+    assert.equal(buildAnthropicRequest(canon(thinkingWithTools), c).headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
+  });
+  test('not without thinking, without tools, or when the provider turns it off', () => {
+    assert.equal(buildAnthropicRequest(canon({ tools: [weatherTool] }), ctx()).headers['anthropic-beta'], undefined);
+    assert.equal(buildAnthropicRequest(canon({ reasoning: { effort: 'high' } }), ctx()).headers['anthropic-beta'], undefined);
+    const c = ctx();
+    c.provider.interleaved_thinking = false;
+    assert.equal(buildAnthropicRequest(canon(thinkingWithTools), c).headers['anthropic-beta'], undefined);
+  });
+});
+
 describe('body', () => {
   test('the upstream model, max_tokens always, nothing gateway-only', () => {
     const b = body({ provider: { order: ['x'] }, models: ['a'], usage: { include: true }, transforms: [], plugins: [], seed: 3, frequency_penalty: 1 });

@@ -1,7 +1,8 @@
 /**
  * Canonical request → `POST {base_url}/v1/messages` (pure). Messages, tools and thinking have
  * their own files; this one assembles the body, maps the sampling parameters to Anthropic's
- * names and rules, and sets the headers (`x-api-key`, `anthropic-version`).
+ * names and rules, and sets the headers (`x-api-key`, `anthropic-version`, and the
+ * interleaved-thinking beta when thinking meets tools).
  *
  * Sampling: temperature is clamped to Anthropic's 0–1 range. While thinking, Anthropic accepts
  * temperature only at 1, no top_k and top_p only from 0.95: those are left out rather than
@@ -46,6 +47,7 @@ export function buildAnthropicBody(req: CanonicalRequest, ctx: AdapterContext): 
 
 export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext): UpstreamRequest {
   const p = ctx.provider;
+  const body = buildAnthropicBody(req, ctx);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'anthropic-version': typeof p.anthropic_version === 'string' ? p.anthropic_version : ANTHROPIC_VERSION,
@@ -53,7 +55,23 @@ export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext
   };
   if (p.api_key) headers['x-api-key'] = p.api_key;
   if (req.stream) headers.accept = 'text/event-stream';
-  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: JSON.stringify(buildAnthropicBody(req, ctx)) };
+  if (body.thinking !== undefined && body.tools !== undefined && p.interleaved_thinking !== false) addBeta(headers, INTERLEAVED_THINKING_BETA);
+  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: JSON.stringify(body) };
+}
+
+/**
+ * Thinking between tool calls (the seed's "Interleaved Thinking") needs this beta on the Claude 4
+ * generation; newer models think between tools without it and accept it. Off with
+ * `interleaved_thinking: false` in the provider config.
+ */
+export const INTERLEAVED_THINKING_BETA = 'interleaved-thinking-2025-05-14';
+
+/** Adds a value to the comma-separated anthropic-beta header, whatever case the config wrote it in. */
+function addBeta(headers: Record<string, string>, beta: string): void {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'anthropic-beta') ?? 'anthropic-beta';
+  const current = headers[key];
+  if (current === undefined || current.trim() === '') headers[key] = beta;
+  else if (!current.split(',').some((b) => b.trim() === beta)) headers[key] = `${current},${beta}`;
 }
 
 function stopSequences(stop: string[]): string[] {
