@@ -46,6 +46,7 @@ export async function openState(config: Config): Promise<SharedState> {
     tokens: (...a) => state.tokens(...a),
     addTokens: (...a) => state.addTokens(...a),
     reserve: (...a) => state.reserve(...a),
+    admit: (...a) => state.admit(...a),
     settle: (...a) => state.settle(...a),
     close: async () => {
       if (closed) return;

@@ -1,5 +1,5 @@
 /** In-process `SharedState`: exact for one gateway process (JS runs each call to completion). */
-import type { RateDecision, ReserveDecision, ReserveRequest, SharedState, TokenWindow } from './types.js';
+import type { AdmitDecision, AdmitRequest, RateDecision, ReserveDecision, ReserveRequest, SharedState, TokenWindow } from './types.js';
 
 /** Timestamps (ascending) with an amount each; old entries are dropped from the front in O(1) amortised. */
 class Window {
@@ -40,7 +40,10 @@ class Window {
 
 interface Credit {
   spent: number;
+  /** Outstanding holds in insertion order, which is expiry order (one TTL per process). */
   holds: Map<string, { amount: number; expiresAt: number }>;
+  /** Sum of the holds' amounts. */
+  held: number;
 }
 
 export class MemoryState implements SharedState {
@@ -85,7 +88,7 @@ export class MemoryState implements SharedState {
   private credit(key: string): Credit {
     let c = this.credits.get(key);
     if (c === undefined) {
-      c = { spent: 0, holds: new Map() };
+      c = { spent: 0, holds: new Map(), held: 0 };
       this.credits.set(key, c);
     }
     return c;
@@ -95,19 +98,38 @@ export class MemoryState implements SharedState {
     const now = this.now();
     const c = this.credit(key);
     c.spent = Math.max(c.spent, r.baseline);
-    let held = 0;
     for (const [id, h] of c.holds) {
-      if (h.expiresAt <= now) c.holds.delete(id);
-      else held += h.amount;
+      if (h.expiresAt > now) break;
+      this.drop(c, id);
     }
-    if (c.spent + held >= r.limit) return { ok: false, spent: c.spent, held };
+    if (c.spent + c.held >= r.limit) return { ok: false, spent: c.spent, held: c.held };
     c.holds.set(r.holdId, { amount: r.amount, expiresAt: now + r.ttlMs });
-    return { ok: true, spent: c.spent, held: held + r.amount };
+    c.held += r.amount;
+    return { ok: true, spent: c.spent, held: c.held };
+  }
+
+  private drop(c: Credit, holdId: string): void {
+    const h = c.holds.get(holdId);
+    if (h === undefined) return;
+    c.holds.delete(holdId);
+    c.held = c.holds.size === 0 ? 0 : c.held - h.amount;
+  }
+
+  async admit(key: string, r: AdmitRequest): Promise<AdmitDecision> {
+    const rate = r.rate === undefined ? undefined : await this.hit(key, r.rate.limit, r.rate.windowMs);
+    if (rate !== undefined && !rate.ok) return { ok: false, refusedBy: 'rate', rate };
+    if (r.tokens !== undefined) {
+      const tokens = await this.tokens(key, r.tokens.windowMs);
+      if (tokens.used >= r.tokens.limit) return { ok: false, refusedBy: 'tokens', tokens };
+    }
+    const credit = r.credit === undefined ? undefined : await this.reserve(key, { ...r.credit, holdId: r.id });
+    if (credit !== undefined && !credit.ok) return { ok: false, refusedBy: 'credit', credit };
+    return { ok: true, rate, credit };
   }
 
   async settle(key: string, holdId: string, cost: number): Promise<void> {
     const c = this.credit(key);
-    c.holds.delete(holdId);
+    this.drop(c, holdId);
     c.spent += cost;
   }
 

@@ -4,9 +4,9 @@
  * windows and credit holds. Keys carry a `{keyId}` hash tag so one key's data stays on one slot.
  */
 import { Redis } from 'ioredis';
-import { CREDIT_RESERVE, CREDIT_SETTLE, RATE_HIT, TOKENS_ADD, TOKENS_USED } from './lua.js';
+import { ADMIT, CREDIT_RESERVE, CREDIT_SETTLE, RATE_HIT, TOKENS_ADD, TOKENS_USED } from './lua.js';
 import { redactUrl } from './url.js';
-import type { RateDecision, ReserveDecision, ReserveRequest, SharedState, TokenWindow } from './types.js';
+import type { AdmitDecision, AdmitRequest, RateDecision, ReserveDecision, ReserveRequest, SharedState, TokenWindow } from './types.js';
 
 /** How long settled spend stays cached in Redis after last use (it is re-read from the store after). */
 const SPEND_TTL_MS = 3_600_000;
@@ -19,6 +19,7 @@ interface Scripts {
   syTokensAdd(key: string, windowMs: number, member: string): Promise<number>;
   syCreditReserve(spent: string, holds: string, expiry: string, limit: string, baseline: string, amount: string, holdId: string, ttl: number, spendTtl: number): Promise<Reply>;
   syCreditSettle(spent: string, holds: string, expiry: string, holdId: string, cost: string, spendTtl: number): Promise<number>;
+  syAdmit(...args: (string | number)[]): Promise<Reply>;
 }
 
 export interface RedisStateOptions {
@@ -62,6 +63,7 @@ export class RedisState implements SharedState {
     client.defineCommand('syTokensAdd', { numberOfKeys: 1, lua: TOKENS_ADD });
     client.defineCommand('syCreditReserve', { numberOfKeys: 3, lua: CREDIT_RESERVE });
     client.defineCommand('syCreditSettle', { numberOfKeys: 3, lua: CREDIT_SETTLE });
+    client.defineCommand('syAdmit', { numberOfKeys: 5, lua: ADMIT });
     this.r = client as Redis & Scripts;
   }
 
@@ -97,6 +99,25 @@ export class RedisState implements SharedState {
   async reserve(key: string, r: ReserveRequest): Promise<ReserveDecision> {
     const [ok, spent, held] = await this.r.syCreditReserve(...this.creditKeys(key), String(r.limit), String(r.baseline), String(r.amount), r.holdId, r.ttlMs, SPEND_TTL_MS);
     return { ok: Number(ok) === 1, spent: Number(spent), held: Number(held) };
+  }
+
+  async admit(key: string, r: AdmitRequest): Promise<AdmitDecision> {
+    const opt = (v: number | undefined) => (v === undefined ? '' : String(v));
+    const c = r.credit;
+    const out = await this.r.syAdmit(
+      this.k('rate', key), this.k('tpm', key), ...this.creditKeys(key),
+      r.id, opt(r.rate?.limit), opt(r.rate?.windowMs), opt(r.tokens?.limit), opt(r.tokens?.windowMs),
+      opt(c?.limit), opt(c?.baseline), opt(c?.amount), r.id, opt(c?.ttlMs), SPEND_TTL_MS,
+    );
+    const [verdict, rOk, rCount, rRetry, rReset, tUsed, tOldest, cOk, cSpent, cHeld] = out.map(Number);
+    const rate: RateDecision | undefined = r.rate === undefined ? undefined
+      : rOk === 1 ? { ok: true, limit: r.rate.limit, remaining: r.rate.limit - rCount!, retryAfterMs: 0, resetMs: rReset! }
+      : { ok: false, limit: r.rate.limit, remaining: 0, retryAfterMs: Math.max(1, rRetry!), resetMs: rReset! };
+    const credit: ReserveDecision | undefined = c === undefined ? undefined : { ok: cOk === 1, spent: cSpent!, held: cHeld! };
+    if (verdict === 0) return { ok: false, refusedBy: 'rate', rate: rate! };
+    if (verdict === 2) return { ok: false, refusedBy: 'tokens', tokens: { used: tUsed!, oldestExpiresInMs: tOldest! } };
+    if (verdict === 3) return { ok: false, refusedBy: 'credit', credit: credit! };
+    return { ok: true, rate, credit };
   }
 
   async settle(key: string, holdId: string, cost: number): Promise<void> {

@@ -82,6 +82,28 @@ for (const b of backends) {
       assert.equal(res.filter((x) => x.ok).length, 8);
     });
 
+    it('admit: rate, then tokens, then credit, in one step, stopping at the first refusal', async () => {
+      const s = await open();
+      const key = randomUUID();
+      const req = (id: string, amount = 0.6) => ({ id, rate: { limit: 3, windowMs: 10_000 }, tokens: { limit: 50, windowMs: 10_000 }, credit: { limit: 1, baseline: 0, amount, ttlMs: 60_000 } });
+      const a = await s.admit(key, req('a'));
+      assert.ok(a.ok && a.rate!.remaining === 2 && Math.abs(a.credit!.held - 0.6) < 1e-12, JSON.stringify(a));
+      const b = await s.admit(key, req('b'));
+      assert.ok(b.ok && Math.abs(b.credit!.held - 1.2) < 1e-12, 'spent + held (0.6) < 1: admitted');
+      const c = await s.admit(key, req('c'));
+      assert.ok(!c.ok && c.refusedBy === 'credit' && Math.abs(c.credit.held - 1.2) < 1e-12, JSON.stringify(c));
+      const d = await s.admit(key, req('d'));
+      assert.ok(!d.ok && d.refusedBy === 'rate' && d.rate.retryAfterMs > 0, 'the 4th request is over the rate (3 counted, the refused one too)');
+      await s.settle(key, 'a', 0.1);
+      await s.addTokens(key, 50, 10_000, 'a');
+      const k2 = randomUUID();
+      await s.addTokens(k2, 60, 10_000, 'x');
+      const e = await s.admit(k2, { id: 'e', tokens: { limit: 50, windowMs: 10_000 } });
+      assert.ok(!e.ok && e.refusedBy === 'tokens' && e.tokens.used === 60, JSON.stringify(e));
+      const f = await s.admit(randomUUID(), { id: 'f' });
+      assert.deepEqual(f, { ok: true, rate: undefined, credit: undefined });
+    });
+
     it('an unsettled hold (crashed replica) expires', async () => {
       const s = await open();
       const key = randomUUID();

@@ -44,6 +44,22 @@ export interface ReserveDecision {
   held: number;
 }
 
+/** The checks of one request, made together (one round trip on Redis), in this order. */
+export interface AdmitRequest {
+  /** Unique id of the request (rate-log member, hold id). */
+  id: string;
+  rate?: { limit: number; windowMs: number };
+  /** Refuse when this many tokens were already recorded in the window. */
+  tokens?: { limit: number; windowMs: number };
+  credit?: Omit<ReserveRequest, 'holdId'>;
+}
+
+export type AdmitDecision =
+  | { ok: true; rate?: RateDecision; credit?: ReserveDecision }
+  | { ok: false; refusedBy: 'rate'; rate: RateDecision }
+  | { ok: false; refusedBy: 'tokens'; tokens: TokenWindow }
+  | { ok: false; refusedBy: 'credit'; credit: ReserveDecision };
+
 export interface SharedState {
   readonly kind: 'memory' | 'redis';
   /** Sliding-window log: admits and counts one request when fewer than `limit` were admitted in the last `windowMs`. */
@@ -58,6 +74,11 @@ export interface SharedState {
    * other's holds, so the limit is overshot by at most one request's cost.
    */
   reserve(key: string, r: ReserveRequest): Promise<ReserveDecision>;
+  /**
+   * `hit`, then `tokens`, then `reserve` for the key (each only when asked for), stopping at the
+   * first refusal. A credit hold, when made, has the request's id.
+   */
+  admit(key: string, r: AdmitRequest): Promise<AdmitDecision>;
   /** Ends a hold and adds the request's real cost to the settled spend. */
   settle(key: string, holdId: string, cost: number): Promise<void>;
   close(): Promise<void>;

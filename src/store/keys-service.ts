@@ -145,20 +145,26 @@ export class KeyService {
         retryable: false,
       });
     }
-    if (key.rate !== undefined) {
-      const d = await this.state.hit(`rate:${key.id}`, key.rate.requests, key.rate.intervalMs, randomUUID());
-      if (!d.ok) throw rateLimited(`API key "${key.name}" is over its rate limit of ${formatRate(key.rate)}`, d.limit, d.retryAfterMs, d.resetMs);
-    }
-    if (key.tokensPerMinute !== undefined) {
-      const w = await this.state.tokens(`tpm:${key.id}`, TOKEN_WINDOW_MS);
-      if (w.used >= key.tokensPerMinute) throw rateLimited(`API key "${key.name}" used ${w.used} tokens in the last minute; its limit is ${key.tokensPerMinute}/min`, key.tokensPerMinute, w.oldestExpiresInMs, w.oldestExpiresInMs);
-    }
-    if (key.limit !== undefined) {
-      if (key.usage >= key.limit) throw paymentRequired(key, key.usage, 0);
-      const hold = { id: randomUUID(), amount: worstCaseCost(req, this.catalog, models) };
-      const d = await this.state.reserve(`credit:${key.id}`, { limit: key.limit, baseline: key.usage, amount: hold.amount, holdId: hold.id, ttlMs: this.opts.holdTtlMs });
-      if (!d.ok) throw paymentRequired(key, d.spent, d.held);
-      principal.hold = hold;
+    if (key.limit !== undefined && key.usage >= key.limit) throw paymentRequired(key, key.usage, 0);
+    if (key.rate !== undefined || key.tokensPerMinute !== undefined || key.limit !== undefined) {
+      // rate, tokens and credit in one atomic step (one round trip on Redis)
+      const id = randomUUID();
+      const amount = key.limit === undefined ? 0 : worstCaseCost(req, this.catalog, models);
+      const d = await this.state.admit(key.id, {
+        id,
+        rate: key.rate === undefined ? undefined : { limit: key.rate.requests, windowMs: key.rate.intervalMs },
+        tokens: key.tokensPerMinute === undefined ? undefined : { limit: key.tokensPerMinute, windowMs: TOKEN_WINDOW_MS },
+        credit: key.limit === undefined ? undefined : { limit: key.limit, baseline: key.usage, amount, ttlMs: this.opts.holdTtlMs },
+      });
+      if (!d.ok) {
+        if (d.refusedBy === 'rate') throw rateLimited(`API key "${key.name}" is over its rate limit of ${formatRate(key.rate)}`, d.rate.limit, d.rate.retryAfterMs, d.rate.resetMs);
+        if (d.refusedBy === 'tokens') {
+          const w = d.tokens;
+          throw rateLimited(`API key "${key.name}" used ${w.used} tokens in the last minute; its limit is ${key.tokensPerMinute}/min`, key.tokensPerMinute!, w.oldestExpiresInMs, w.oldestExpiresInMs);
+        }
+        throw paymentRequired(key, d.credit.spent, d.credit.held);
+      }
+      if (key.limit !== undefined) principal.hold = { id, amount };
     }
     principal.admitted = true;
   }
@@ -176,10 +182,10 @@ export class KeyService {
     if (p.hold !== undefined) {
       const hold = p.hold;
       p.hold = undefined;
-      await this.state.settle(`credit:${key.id}`, hold.id, c.cost);
+      await this.state.settle(key.id, hold.id, c.cost);
     }
     if (key.tokensPerMinute !== undefined && c.promptTokens + c.completionTokens > 0) {
-      await this.state.addTokens(`tpm:${key.id}`, c.promptTokens + c.completionTokens, TOKEN_WINDOW_MS, record.generationId);
+      await this.state.addTokens(key.id, c.promptTokens + c.completionTokens, TOKEN_WINDOW_MS, record.generationId);
     }
     this.queue.push({ generationId: record.generationId, keyId: key.id, principal: p.id, ...c, at: record.endedAt || Date.now() });
     if (this.queue.length >= BATCH) this.flush();
