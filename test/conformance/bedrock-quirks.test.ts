@@ -323,6 +323,20 @@ describe('bedrock: usage, stop reasons, history rules', () => {
       assert.deepEqual(b.toolConfig.tools.map((t: any) => t.toolSpec.name), ['search_gutenberg_books']);
     }));
 
+  test('Mistral on Bedrock: client tool-call ids sent as 9 alphanumerics, restored when they come back', () =>
+    withRig(configCreds, async ({ fake, client }) => {
+      fake.enqueue((req) => {
+        const mapped = req.body.messages[1].content.find((b: any) => b.toolUse).toolUse.toolUseId as string;
+        return converseResponse({ toolCalls: [{ id: mapped, name: 'search_gutenberg_books', input: { search_terms: ['again'] } }] });
+      });
+      const res = await client.chat.completions.create({ model: 'claude', messages: history, tools: [SEARCH_TOOL] });
+      const b = fake.last!.body;
+      const id = b.messages[1].content.find((x: any) => x.toolUse).toolUse.toolUseId;
+      assert.match(id, /^[a-zA-Z0-9]{9}$/);
+      assert.equal(b.messages[2].content[0].toolResult.toolUseId, id);
+      assert.equal(res.choices[0]!.message.tool_calls![0]!.id, 'call_X', 'the client sees its own id again');
+    }, {}, 'mistral.mistral-large-2407-v1:0'));
+
   test('Nova: reasoning → reasoningConfig; parallel_tool_calls:false has no Converse field: not sent, answer cut to its first call', () =>
     withRig(configCreds, async ({ fake, client }) => {
       fake.enqueue(converseResponse({ toolCalls: [{ id: 'tooluse_a', name: 'search_gutenberg_books', input: { search_terms: ['a'] } }, { id: 'tooluse_b', name: 'search_gutenberg_books', input: { search_terms: ['b'] } }] }));

@@ -59,6 +59,7 @@ export function validateConverse(req: RecordedRequest): Reply | undefined {
   if (!Array.isArray(b.messages) || b.messages.length === 0) return invalid('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
   let hasToolBlocks = false;
   let openToolUses: string[] = [];
+  const mistralModel = decodeURIComponent(m[1]!).includes('mistral.');
   for (let i = 0; i < b.messages.length; i++) {
     const msg = b.messages[i];
     const expected = i % 2 === 0 ? 'user' : 'assistant';
@@ -80,6 +81,7 @@ export function validateConverse(req: RecordedRequest): Reply | undefined {
         hasToolBlocks = true;
         if (msg.role !== 'assistant') return invalid(`messages.${i}.content.${j}: toolUse is only allowed in assistant messages`);
         if (!isObj(block.toolUse.input)) return invalid(`messages.${i}.content.${j}.toolUse.input: must be a JSON object`);
+        if (mistralModel && !/^[a-zA-Z0-9]{9}$/.test(block.toolUse.toolUseId)) return invalid(`Tool call id was ${block.toolUse.toolUseId} but must be a-z, A-Z, 0-9, with a length of 9.`);
         uses.push(block.toolUse.toolUseId);
       }
       if ('toolResult' in block) {

@@ -31,5 +31,6 @@ test('model families from ids, inference profiles and ARNs', () => {
   assert.equal(modelFamily('us.anthropic.claude-sonnet-4'), 'anthropic');
   assert.equal(modelFamily('arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0'), 'nova');
   assert.equal(modelFamily('openai.gpt-oss-120b-1:0'), 'openai');
+  assert.equal(modelFamily('mistral.mistral-large-2407-v1:0'), 'mistral');
   assert.equal(modelFamily('meta.llama3-70b'), 'other');
 });

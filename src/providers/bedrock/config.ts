@@ -49,13 +49,14 @@ export function validateBedrockConfig(p: ProviderConfig): string[] {
 }
 
 /** Model families whose native extras Bedrock forwards through additionalModelRequestFields. */
-export type ModelFamily = 'anthropic' | 'nova' | 'openai' | 'other';
+export type ModelFamily = 'anthropic' | 'nova' | 'openai' | 'mistral' | 'other';
 
 export function modelFamily(modelId: string): ModelFamily {
   const id = modelId.toLowerCase();
   if (id.includes('anthropic.') || id.includes('claude')) return 'anthropic';
   if (id.includes('amazon.nova')) return 'nova';
   if (id.includes('openai.')) return 'openai';
+  if (id.includes('mistral.')) return 'mistral';
   return 'other';
 }
 

@@ -29,7 +29,11 @@ export function cachePoint(cc: CacheControl | null | undefined): CachePoint[] {
   return [{ cachePoint: cc.ttl === undefined ? { type: 'default' } : { type: 'default', ttl: cc.ttl } }];
 }
 
-export function convertMessages(messages: readonly PublicMessage[], caching = false): ConvertedMessages {
+/**
+ * `caching`: emit cachePoint blocks for cache_control marks. `toolId`: how a client tool-call id is
+ * sent (Mistral models need 9 alphanumerics; identity for the rest).
+ */
+export function convertMessages(messages: readonly PublicMessage[], caching = false, toolId: (id: string) => string = (id) => id): ConvertedMessages {
   const system: ConvertedMessages['system'] = [];
   const cache = (cc: CacheControl | null | undefined) => (caching ? cachePoint(cc) : []);
   const turns: Message[] = [];
@@ -49,14 +53,14 @@ export function convertMessages(messages: readonly PublicMessage[], caching = fa
         turns.push({ role: 'user', content: userBlocks(m.content, path, cache) });
         return;
       case 'assistant': {
-        const content = assistantBlocks(m, path);
+        const content = assistantBlocks(m, path, toolId);
         for (const b of content) if ('toolUse' in b) historyToolNames.add(b.toolUse.name);
         if (content.length > 0) turns.push({ role: 'assistant', content: [...content, ...cache(m.cache_control)] });
         return;
       }
       case 'tool': {
         const text = textOfContent(m.content, '\n');
-        turns.push({ role: 'user', content: [{ toolResult: { toolUseId: m.tool_call_id, content: [text === '' ? { json: {} } : { text }] } }, ...cache(m.cache_control)] });
+        turns.push({ role: 'user', content: [{ toolResult: { toolUseId: toolId(m.tool_call_id), content: [text === '' ? { json: {} } : { text }] } }, ...cache(m.cache_control)] });
         return;
       }
       default:
@@ -99,13 +103,13 @@ function documentName(filename: string | undefined, j: number): string {
   return base === '' ? `document ${j + 1}` : base;
 }
 
-function assistantBlocks(m: AssistantMessage, path: string): ContentBlock[] {
+function assistantBlocks(m: AssistantMessage, path: string, toolId: (id: string) => string): ContentBlock[] {
   const out: ContentBlock[] = reasoningBlocks(m.reasoning_details).map((reasoningContent) => ({ reasoningContent }));
   const text = textOfContent(m.content ?? null);
   if (text.trim() !== '') out.push({ text: text.replace(/\s+$/, '') });
   (m.tool_calls ?? []).forEach((tc, k) => {
     const input = toolArgumentsObject(tc.function.arguments, `${path}.tool_calls[${k}].function.arguments`, tc.id);
-    out.push({ toolUse: { toolUseId: tc.id, name: tc.function.name, input } });
+    out.push({ toolUse: { toolUseId: toolId(tc.id), name: tc.function.name, input } });
   });
   return out;
 }

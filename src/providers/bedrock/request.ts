@@ -5,6 +5,7 @@
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import { badRequest } from '../../schema/errors.js';
 import type { AdapterContext, EndpointConfig, UpstreamRequest } from '../types.js';
+import { toolCallIdMap } from '../shared/mistral-ids.js';
 import { bedrockBaseUrl, modelFamily } from './config.js';
 import { convertMessages } from './messages.js';
 import { planReasoning } from './reasoning.js';
@@ -14,7 +15,8 @@ import type { ConverseBody } from './types.js';
 export function buildConverseBody(req: CanonicalRequest, modelId: string, endpoint: EndpointConfig): ConverseBody {
   const family = modelFamily(modelId);
   const caching = family === 'anthropic' || family === 'nova';
-  const { system, messages, historyToolNames } = convertMessages(req.messages, caching);
+  const ids = family === 'mistral' ? toolCallIdMap(req.messages) : undefined;
+  const { system, messages, historyToolNames } = convertMessages(req.messages, caching, ids === undefined ? undefined : (id) => ids.outbound(id));
   const reasoning = planReasoning(req.reasoning, family, req.maxTokens, endpoint, req.messages);
   const tools = planTools(req, family, reasoning.thinking, historyToolNames, caching);
   if (messages.length === 0) throw badRequest('messages: Bedrock needs at least one user or assistant message besides the system prompt');

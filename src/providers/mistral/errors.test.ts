@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
 import { errorMessage, parseMistralError } from './errors.js';
-import { mistralIdFor } from './ids.js';
+import { mistralIdFor } from '../shared/mistral-ids.js';
 
 test('error bodies: object error, nested 422 detail, FastAPI detail, plain message, empty', () => {
   assert.equal(errorMessage(400, '{"object":"error","message":"bad","type":"invalid_request_error","param":null,"code":"3051"}'), 'bad');

@@ -6,7 +6,7 @@
 import type { GatewayError } from '../../schema/errors.js';
 import { errorTypeFor, tryJson, upstreamError } from '../shared/errors.js';
 import type { AdapterContext } from '../types.js';
-import { idsFor } from './ids.js';
+import { idsFor } from '../shared/mistral-ids.js';
 
 interface Detail {
   loc?: (string | number)[];

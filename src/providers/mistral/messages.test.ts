@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { convertMessages } from './messages.js';
-import { mistralIdFor } from './ids.js';
+import { mistralIdFor } from '../shared/mistral-ids.js';
 
 test('roles, parts, tool names and rewritten ids', () => {
   const { messages, ids } = convertMessages([

@@ -7,7 +7,7 @@
 import { badRequest } from '../../schema/errors.js';
 import type { AssistantMessage, ContentPart, Message, ReasoningDetail } from '../../schema/types.js';
 import { textOfContent } from '../shared/content.js';
-import { toolCallIdMap, type ToolCallIdMap } from './ids.js';
+import { toolCallIdMap, type ToolCallIdMap } from '../shared/mistral-ids.js';
 
 export type MistralMessage = Record<string, unknown> & { role: string };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
-import { mistralIdFor } from './ids.js';
+import { mistralIdFor } from '../shared/mistral-ids.js';
 import { parseMistralResponse } from './response.js';
 
 const ctx = () => ({ provider: { name: 'mistral' }, generationId: 'gen-abcdefghijkl' }) as unknown as AdapterContext;

@@ -8,7 +8,7 @@ import type { CanonicalResponse } from '../../schema/canonical.js';
 import { parseOpenAIResponse } from '../openai/response.js';
 import type { AdapterContext } from '../types.js';
 import { splitContent } from './content.js';
-import { idsFor } from './ids.js';
+import { idsFor } from '../shared/mistral-ids.js';
 
 export function parseMistralResponse(body: unknown, ctx: AdapterContext): CanonicalResponse {
   const b = body as { choices?: { message?: Record<string, unknown> }[] } | null;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { mistralStreamFrames } from '../../../test/fakes/mistral.js';
 import type { StreamEvent } from '../../schema/canonical.js';
 import type { AdapterContext } from '../types.js';
-import { mistralIdFor } from './ids.js';
+import { mistralIdFor } from '../shared/mistral-ids.js';
 import { createMistralStreamParser } from './stream.js';
 
 function run(ctx: AdapterContext, frames: string[], cut?: number): StreamEvent[] {

@@ -10,7 +10,7 @@ import { SseDecoder } from '../shared/sse.js';
 import type { AdapterContext, Emit, StreamParser } from '../types.js';
 import { splitContent } from './content.js';
 import { errorMessage } from './errors.js';
-import { idsFor } from './ids.js';
+import { idsFor } from '../shared/mistral-ids.js';
 
 const encoder = new TextEncoder();
 /** `"content": [` with or without spaces: a chunk list, worth a look. */

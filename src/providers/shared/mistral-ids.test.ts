@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AdapterContext } from '../types.js';
-import { idsFor, mistralIdFor, toolCallIdMap, ToolCallIdMap } from './ids.js';
+import { idsFor, mistralIdFor, toolCallIdMap, ToolCallIdMap } from './mistral-ids.js';
 
 test('mistralIdFor: 9 alphanumerics, deterministic, different inputs differ', () => {
   const a = mistralIdFor('call_abc');

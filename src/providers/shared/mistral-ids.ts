@@ -1,5 +1,6 @@
 /**
- * Mistral's tool-call id rule: exactly 9 characters from [a-zA-Z0-9] (400, code 3280, otherwise).
+ * Mistral's tool-call id rule: exactly 9 characters from [a-zA-Z0-9] (400, code 3280, otherwise);
+ * Mistral models keep it wherever they are served (La Plateforme, Bedrock, vLLM).
  * Ids the client sends in its history (`call_…`, `toolu_…`, synthesized ones) are rewritten to
  * 9 characters deterministically (base62 of SHA-256, so a resent history maps the same way) in
  * both the assistant tool_calls and the tool messages; valid ids, including Mistral's own, pass
