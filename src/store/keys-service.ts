@@ -40,12 +40,14 @@ export interface KeyServiceOptions {
 
 const BATCH = 200;
 
+type Credentials = { salt: string; hash: string; key: KeyRecord };
+
 const TOKEN_WINDOW_MS = 60_000;
 
 const authError = (message: string) => new GatewayError(401, message, { metadata: { error_type: 'authentication' }, retryable: false });
 
 export class KeyService {
-  private readonly cache = new Map<string, { at: number; row: { salt: string; hash: string; key: KeyRecord } | undefined }>();
+  private readonly cache = new Map<string, { at: number; row: Promise<Credentials | undefined> }>();
   private readonly touched = new Map<string, number>();
   private readonly pending = new Set<Promise<void>>();
   private readonly queue: Charge[] = [];
@@ -83,19 +85,21 @@ export class KeyService {
     this.anyKeys = true;
   }
 
-  private async credentials(id: string, now: number) {
+  /** The key's row, cached for cacheMs; concurrent lookups of one key share one query. */
+  private credentials(id: string, now: number): Promise<Credentials | undefined> {
     const hit = this.cache.get(id);
     if (hit !== undefined && now - hit.at < this.opts.cacheMs) return hit.row;
-    let row;
-    try {
-      row = await this.keys.credentials(id);
-    } catch (e) {
-      this.logger.error({ err: e }, 'keys: cannot read the key store');
-      throw new GatewayError(503, 'API keys cannot be checked right now (key store unavailable); retry shortly', { metadata: { error_type: 'provider_unavailable' }, retryable: false, headers: { 'retry-after': '1' } });
-    }
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(id, { at: now, row });
-    return row;
+    const entry = {
+      at: now,
+      row: this.keys.credentials(id).catch((e: unknown) => {
+        if (this.cache.get(id) === entry) this.cache.delete(id);
+        this.logger.error({ err: e }, 'keys: cannot read the key store');
+        throw new GatewayError(503, 'API keys cannot be checked right now (key store unavailable); retry shortly', { metadata: { error_type: 'provider_unavailable' }, retryable: false, headers: { 'retry-after': '1' } });
+      }),
+    };
+    this.cache.set(id, entry);
+    return entry.row;
   }
 
   /** The principal of a stored key; undefined when the token is not one of ours; 401 when disabled or expired. */

@@ -98,6 +98,23 @@ describe('usage ledger', () => {
   });
 });
 
+describe('KeyService key cache', () => {
+  it('concurrent requests with one key share one store lookup', async () => {
+    const db = openSqlite(':memory:');
+    await migrate(db, [KEY_MIGRATIONS, USAGE_MIGRATIONS]);
+    const keys = new KeyStore(db);
+    const { token } = await keys.create('hot');
+    let lookups = 0;
+    const lookup = keys.credentials.bind(keys);
+    keys.credentials = (id) => (lookups++, lookup(id));
+    const svc = new KeyService(keys, new UsageStore(db), new MemoryState(), catalog, pino({ level: 'silent' }), { cacheMs: 10_000, holdTtlMs: 1000, touchEveryMs: 1e9, flushMs: 1 });
+    const all = await Promise.all(Array.from({ length: 20 }, () => svc.resolve(token)));
+    assert.ok(all.every((p) => p?.name === 'hot'));
+    assert.equal(lookups, 1);
+    await db.close();
+  });
+});
+
 describe('KeyService when the shared state or the store is down', () => {
   it('refuses with 503 instead of letting a limited key through unchecked or failing with 500', async () => {
     const db = openSqlite(':memory:');
