@@ -39,12 +39,6 @@ export interface Attempt {
 export interface StreamSink {
   write(frame: string): void;
   readonly committed: boolean;
-  /**
-   * Optional batching: frames written between cork() and uncork() leave in one socket write.
-   * The router corks only while it handles one upstream read, so nothing waits for the next.
-   */
-  cork?(): void;
-  uncork?(): void;
 }
 
 export interface ChatResult {
@@ -380,13 +374,7 @@ export class Router {
     });
     try {
       for await (const chunk of body) {
-        // the frames of one upstream read go out in one write, at the end of this read
-        sink.cork?.();
-        try {
-          parser.push(chunk);
-        } finally {
-          sink.uncork?.();
-        }
+        parser.push(chunk);
         if (early !== undefined || renderer.finished) break;
       }
       if (early === undefined && !renderer.finished) await parser.end();

@@ -126,14 +126,6 @@ class ResponseSink implements StreamSink {
     this.res.write(': SWITCHYARD PROCESSING\n\n');
   }
 
-  cork(): void {
-    this.res.cork();
-  }
-
-  uncork(): void {
-    this.res.uncork();
-  }
-
   write(frame: string): void {
     if (this.res.writableEnded || this.res.destroyed) return;
     if (!this.dataSent) {
