@@ -8,6 +8,7 @@ import type { CanonicalRequest } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
 import { validateChatRequest } from '../schema/validate.js';
 import { randomId } from '../providers/shared/ids.js';
+import { RequestAbort } from './abort.js';
 import type { Principal } from './auth.js';
 import { parseJsonBody, readBody, sendError, sendJson, toGatewayError } from './http.js';
 
@@ -52,7 +53,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
   const generationId = newGenerationId();
   const startedAt = Date.now();
   const record: ChatRecord = { generationId, principal, request: undefined, result: undefined, error: undefined, streamed: false, startedAt, endedAt: 0 };
-  const abort = new AbortController();
+  const abort = new RequestAbort();
   const onClose = () => {
     if (!res.writableFinished) abort.abort();
   };
