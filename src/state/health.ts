@@ -8,13 +8,13 @@ import type { CandidatePlanner } from '../router/execute.js';
 import { MemoryHealth, type HealthStore } from '../router/health.js';
 import { routingOptions } from '../router/options.js';
 import { createPlanner } from '../router/planner.js';
-import { RedisHealth } from './health-redis.js';
 import { stateConfig } from './index.js';
 
 export async function createHealthStore(config: Config): Promise<HealthStore> {
   const s = stateConfig(config);
   const opts = routingOptions(config.raw.routing).health;
-  return s.type === 'redis' ? RedisHealth.open(s.url!, s.prefix, opts) : new MemoryHealth(opts);
+  // ioredis is loaded only when configured
+  return s.type === 'redis' ? (await import('./health-redis.js')).RedisHealth.open(s.url!, s.prefix, opts) : new MemoryHealth(opts);
 }
 
 /** With Redis state: the routing planner over shared health, and how to close it. */
