@@ -34,6 +34,15 @@ export class SseDecoder {
     this.pending = undefined;
     let start = 0;
     const n = buf.length;
+    if (!this.skipLf && buf.indexOf(CR) === -1) {
+      // the usual case, LF line ends only: native search instead of a byte-by-byte loop
+      for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, start)) {
+        this.line(buf, start, i);
+        start = i + 1;
+      }
+      if (start < n) this.pending = buf.subarray(start).slice();
+      return;
+    }
     for (let i = 0; i < n; i++) {
       const b = buf[i];
       if (b !== LF && b !== CR) continue;
