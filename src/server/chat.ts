@@ -116,8 +116,9 @@ class ResponseSink implements StreamSink {
 
   private ensureHeaders(): void {
     if (!this.res.headersSent) {
+      // no flushHeaders(): a frame or comment is always written right after, and the headers
+      // leave with it in one socket write instead of a write of their own
       this.res.writeHead(200, { ...SSE_HEADERS, 'x-generation-id': this.generationId });
-      this.res.flushHeaders();
     }
   }
 
