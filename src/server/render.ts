@@ -83,6 +83,8 @@ export function renderResponse(res: CanonicalResponse, meta: ResponseMeta): Chat
  * It holds nothing back: each event is written as soon as it arrives.
  */
 export class StreamRenderer {
+  /** `data: {"id":…,"object":…,"created":…,"model":…,"provider":…` of every chunk, built once. */
+  private readonly head: string;
   private readonly prefix: string;
   private readonly toolIndex = new Map<number, number>();
   private readonly argsSeen: boolean[] = [];
@@ -102,7 +104,8 @@ export class StreamRenderer {
     private readonly meta: ResponseMeta,
     private readonly write: (frame: string) => void,
   ) {
-    this.prefix = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"provider":${JSON.stringify(meta.provider)},"choices":[{"index":0,"delta":`;
+    this.head = `data: {"id":${JSON.stringify(meta.id)},"object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"provider":${JSON.stringify(meta.provider)}`;
+    this.prefix = `${this.head},"choices":[{"index":0,"delta":`;
   }
 
   get finished(): boolean {
@@ -182,7 +185,7 @@ export class StreamRenderer {
     this.done = true;
     const usage = renderUsage(this.usage, this.meta.pricing);
     this.write(
-      `data: {"id":${JSON.stringify(this.meta.id)},"object":"chat.completion.chunk","created":${this.meta.created},"model":${JSON.stringify(this.meta.model)},"provider":${JSON.stringify(this.meta.provider)},"choices":[],"usage":${JSON.stringify(usage)}}\n\ndata: [DONE]\n\n`,
+      `${this.head},"choices":[],"usage":${JSON.stringify(usage)}}\n\ndata: [DONE]\n\n`,
     );
   }
 
@@ -196,7 +199,7 @@ export class StreamRenderer {
     const body = err.toBody().error;
     this.started = true;
     this.write(
-      `data: {"id":${JSON.stringify(this.meta.id)},"object":"chat.completion.chunk","created":${this.meta.created},"model":${JSON.stringify(this.meta.model)},"provider":${JSON.stringify(this.meta.provider)},"error":${JSON.stringify(body)},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error","native_finish_reason":"error"}]}\n\ndata: [DONE]\n\n`,
+      `${this.head},"error":${JSON.stringify(body)},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error","native_finish_reason":"error"}]}\n\ndata: [DONE]\n\n`,
     );
   }
 
