@@ -7,27 +7,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { getAdapter } from '../providers/index.js';
-import { DEFAULT_PROVIDERS, type DefaultModel } from './defaults-catalog.js';
+import { defaultModelDoc } from './builtin-models.js';
+import { DEFAULT_PROVIDERS } from './defaults-catalog.js';
 
 export const REPLAY_DEMO_MODEL = 'switchyard/replay-demo';
 /** The bundled cassettes (the same path from src/config/ and dist/config/). */
 export const REPLAY_DEMO_DIR = fileURLToPath(new URL('../../assets/cassettes/replay-demo/', import.meta.url));
 /** The upstream model the demo conversation was recorded with. */
 export const REPLAY_DEMO_UPSTREAM = 'claude-sonnet-4-5';
-
-const perToken = (usdPerMillion: number) => (usdPerMillion / 1e6).toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
-
-function modelDoc(provider: string, m: DefaultModel): Record<string, unknown> {
-  const [input, output, cached] = m.usd;
-  const pricing: Record<string, string> = { prompt: perToken(input), completion: perToken(output) };
-  if (cached !== undefined) pricing.input_cache_read = perToken(cached);
-  return {
-    id: m.id,
-    name: m.name,
-    context_length: m.context_length,
-    endpoints: [{ provider, model: m.upstream, pricing, context_length: m.context_length, max_completion_tokens: m.max_completion_tokens }],
-  };
-}
 
 /** The config document for "no config file", from the environment. */
 export function builtinConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -48,7 +35,7 @@ export function builtinConfig(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (key === undefined || key === '' || getAdapter(p.type) === undefined) continue;
     const base = env[p.baseUrlEnv];
     providers[p.name] = base ? { type: p.type, api_key: key, base_url: base } : { type: p.type, api_key: key };
-    for (const m of p.models) models.push(modelDoc(p.name, m));
+    for (const m of p.models) models.push(defaultModelDoc(p.name, m));
   }
   return { providers, models };
 }

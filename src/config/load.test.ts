@@ -74,6 +74,27 @@ describe('config', () => {
     ]);
   });
 
+  test('catalog: true adds the provider type\'s built-in models; explicit models win', () => {
+    const { config } = parseConfig(
+      {
+        providers: { groq: { type: 'groq', api_key: 'k', catalog: true }, oa: { type: 'openai', api_key: 'k', catalog: true } },
+        models: [{ id: 'groq/llama-3.3-70b-versatile', name: 'Mine', endpoints: [{ provider: 'groq', model: 'llama-3.3-70b-versatile' }] }],
+      },
+      'x',
+      {},
+    );
+    const byId = new Map(config.models.map((m) => [m.id, m]));
+    assert.equal(byId.get('groq/llama-3.3-70b-versatile')!.name, 'Mine');
+    const oss = byId.get('groq/openai/gpt-oss-120b')!;
+    assert.equal(oss.endpoints[0]!.provider, 'groq');
+    assert.equal(oss.endpoints[0]!.model, 'openai/gpt-oss-120b');
+    assert.ok(oss.supported_parameters.includes('tools'));
+    assert.ok(Number(oss.endpoints[0]!.pricing.prompt) > 0);
+    assert.equal(byId.get('openai/gpt-5')!.endpoints[0]!.provider, 'oa');
+    assert.match(problems({ providers: { v: { type: 'vllm', base_url: 'http://127.0.0.1:1/v1', catalog: true } } })[0]!, /^providers\.v\.catalog: type "vllm" has no built-in model catalog/);
+    assert.match(problems({ providers: { g: { type: 'groq', catalog: 'yes' } } })[0]!, /^providers\.g\.catalog: must be true or false/);
+  });
+
   test('unparsable file → error naming the file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
     writeFileSync(join(dir, 'broken.yaml'), 'providers: [unclosed\n');

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { getAdapter, registry } from '../providers/index.js';
 import type { EndpointConfig, Pricing, ProviderConfig } from '../providers/types.js';
 import { builtinConfig } from './defaults.js';
+import { catalogModels } from './builtin-models.js';
 import { interpolate } from './interpolate.js';
 import type { Config, ModelConfig } from './types.js';
 
@@ -135,16 +136,24 @@ export function parseConfig(doc: unknown, source: string, env: NodeJS.ProcessEnv
         }
       }
       for (const msg of adapter.validateConfig?.(cfg) ?? []) problems.push(`${path}.${msg}`);
+      if (p.catalog !== undefined && typeof p.catalog !== 'boolean') problems.push(`${path}.catalog: must be true or false`);
       providers.set(name, cfg);
     }
   }
 
-  // models
+  // models: the configured ones, then the built-in catalogs of providers with `catalog: true`
   const models: ModelConfig[] = [];
   const rawModels = raw.models ?? [];
   const seen = new Set<string>();
   if (!Array.isArray(rawModels)) problems.push('models: must be a list');
   else {
+    const explicit = new Set(rawModels.map((m) => (isObj(m) ? m.id : undefined)));
+    for (const p of providers.values()) {
+      if (p.catalog !== true) continue;
+      const docs = catalogModels(p.name, p.type);
+      if (docs === undefined || docs.length === 0) problems.push(`providers.${p.name}.catalog: type "${p.type}" has no built-in model catalog; list its models under models:`);
+      else for (const d of docs) if (!explicit.has(d.id)) rawModels.push(d);
+    }
     rawModels.forEach((m, i) => {
       const path = `models[${i}]`;
       if (!isObj(m)) return void problems.push(`${path}: must be a mapping`);
