@@ -190,11 +190,11 @@ async function main() {
     targets.push({ ...p, cells: c64, pids: own(p) });
   }
   if (!SKIP.has('workers') && WORKERS > 1) {
-    const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url), ['--workers', String(WORKERS)]), { plain: main.plain });
+    const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url, { name: 'workers' }), ['--workers', String(WORKERS)]), { plain: main.plain });
     targets.push({ ...p, cells: c64, pids: withWorkers(p) });
   }
   if (values.compare !== '') {
-    const p = await start(`switchyard @${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url), '--port', '0'], { plain: true });
+    const p = await start(`switchyard @${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url, { name: 'compare' }), '--port', '0'], { plain: true });
     targets.push({ ...p, cells: all, pids: own(p) });
   }
   if (values.peer === 'portkey') {

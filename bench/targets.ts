@@ -105,6 +105,8 @@ export interface BenchConfigOptions {
   /** Generation log (storage.path SQLite) on; default true, as a fresh install runs. */
   log?: boolean;
   keepaliveMs?: number;
+  /** Names the config and its SQLite file: each target process gets its own (one shared file would make them wait on each other's write lock). */
+  name?: string;
 }
 
 /**
@@ -113,7 +115,8 @@ export interface BenchConfigOptions {
  */
 export function benchConfig(dir: string, upstreamUrl: string, opts: BenchConfigOptions = {}): string {
   const log = opts.log ?? true;
-  const file = join(dir, `switchyard${log ? '' : '-nolog'}.json`);
+  const name = opts.name ?? (log ? 'switchyard' : 'switchyard-nolog');
+  const file = join(dir, `${name}.json`);
   const pricing = { prompt: '0.000001', completion: '0.000002' };
   writeFileSync(
     file,
@@ -127,7 +130,7 @@ export function benchConfig(dir: string, upstreamUrl: string, opts: BenchConfigO
         { id: 'bench/claude', endpoints: [{ provider: 'claude', model: 'claude-bench', pricing }] },
       ],
       server: { stream_keepalive_ms: opts.keepaliveMs ?? 0 },
-      storage: { path: join(dir, log ? 'bench.db' : 'bench-nolog.db') },
+      storage: { path: join(dir, `${name}.db`) },
       ...(log ? {} : { generations: { enabled: false } }),
     }),
   );
