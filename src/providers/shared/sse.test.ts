@@ -45,6 +45,14 @@ describe('SseDecoder', () => {
     assert.deepEqual(decodeAll(STREAM.replace(/\n/g, '\r'), []), EXPECTED);
   });
 
+  test('id: is carried on events once seen (and persists), absent otherwise', () => {
+    assert.deepEqual(decodeAll('data: a\n\nid: 7\ndata: b\n\ndata: c\n\n', [9]), [
+      { event: undefined, data: 'a' },
+      { event: undefined, data: 'b', id: '7' },
+      { event: undefined, data: 'c', id: '7' },
+    ]);
+  });
+
   test('a final event without its blank line is flushed at end', () => {
     assert.deepEqual(decodeAll('data: tail', [3]), [{ event: undefined, data: 'tail' }]);
   });

@@ -6,6 +6,8 @@
 export interface SseEvent {
   event: string | undefined;
   data: string;
+  /** The last event id seen (`id:`), present only when the stream sent one. */
+  id?: string;
 }
 
 const LF = 10;
@@ -25,6 +27,7 @@ export class SseDecoder {
   private pending: Uint8Array | undefined;
   private dataLines: string[] = [];
   private eventName: string | undefined;
+  private lastId: string | undefined;
   private skipLf = false;
 
   constructor(private readonly onEvent: (ev: SseEvent) => void) {}
@@ -96,7 +99,8 @@ export class SseDecoder {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') this.dataLines.push(value);
     else if (field === 'event') this.eventName = value;
-    // id / retry are ignored: no upstream we talk to relies on them
+    else if (field === 'id' && !value.includes('\0')) this.lastId = value;
+    // retry is ignored: nobody we talk to relies on it
   }
 
   private dispatch(): void {
@@ -108,7 +112,7 @@ export class SseDecoder {
     const event = this.eventName;
     this.dataLines = [];
     this.eventName = undefined;
-    this.onEvent({ event, data });
+    this.onEvent(this.lastId === undefined ? { event, data } : { event, data, id: this.lastId });
   }
 }
 
