@@ -291,7 +291,7 @@ export class Router {
     }
     let res;
     try {
-      res = await this.upstream.send(upstreamReq, { signal: opts.signal, timeoutMs: cand.provider.timeout_ms, providerName: cand.provider.name });
+      res = await this.upstream.send(upstreamReq, sendOpts);
     } catch (e) {
       const err = transportError(e, cand.provider.name);
       if (opts.signal.aborted) result.cancelled = true;
