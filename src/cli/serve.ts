@@ -6,7 +6,7 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { loadConfig } from '../config/load.js';
 import { buildExtensions } from '../features.js';
 import { createGateway } from '../server/app.js';
 import { recordAllProviders } from '../providers/replay/record.js';
@@ -29,17 +29,8 @@ export async function serve(argv: string[]): Promise<number | void> {
     process.stderr.write(`--workers: must be an integer 1-256 (got ${values.workers})\n`);
     return 2;
   }
-  let loaded;
-  try {
-    loaded = loadConfig({ path: values.config });
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\n`);
-      return 2;
-    }
-    throw e;
-  }
-  const { config, warnings } = loaded;
+  // an invalid config throws a ConfigError naming file and path; main() prints it and exits 2
+  const { config, warnings } = loadConfig({ path: values.config });
   if (values.record !== undefined) recordAllProviders(config, values.record);
   const port = values.port !== undefined ? Number(values.port) : config.server.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
