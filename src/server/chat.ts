@@ -70,14 +70,13 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
       else if (!res.writableEnded) res.destroy();
       return;
     }
-    const sink = new ResponseSink(res, generationId);
-    const timer = opts.keepaliveMs > 0 ? setInterval(() => sink.comment(), opts.keepaliveMs) : undefined;
+    const sink = new ResponseSink(res, generationId, opts.keepaliveMs);
     try {
-      const result = await opts.router.chat(canon, { generationId, signal: abort.signal, sink: sink.start(timer) });
+      const result = await opts.router.chat(canon, { generationId, signal: abort.signal, sink });
       record.result = result;
       if (result.stream?.error !== undefined) record.error = result.stream.error;
     } finally {
-      if (timer !== undefined) clearInterval(timer);
+      sink.stopComments();
     }
     if (!res.writableEnded) res.end();
   } catch (e) {
@@ -96,18 +95,24 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
   }
 }
 
-/** SSE writer: sends headers on the first frame or keep-alive comment, and stops comments once data flows. */
+/**
+ * SSE writer: sends headers on the first frame or keep-alive comment, writes a keep-alive comment
+ * every `keepaliveMs` (0 = never) while no data has been sent, and stops them once data flows.
+ */
 class ResponseSink implements StreamSink {
   private timer: NodeJS.Timeout | undefined;
   private dataSent = false;
   constructor(
     private readonly res: ServerResponse,
     private readonly generationId: string,
-  ) {}
+    keepaliveMs: number,
+  ) {
+    if (keepaliveMs > 0) this.timer = setInterval(() => this.comment(), keepaliveMs);
+  }
 
-  start(timer: NodeJS.Timeout | undefined): this {
-    this.timer = timer;
-    return this;
+  stopComments(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
   }
 
   get committed(): boolean {
@@ -122,7 +127,7 @@ class ResponseSink implements StreamSink {
     }
   }
 
-  comment(): void {
+  private comment(): void {
     if (this.dataSent || this.res.writableEnded) return;
     this.ensureHeaders();
     this.res.write(': SWITCHYARD PROCESSING\n\n');
@@ -132,7 +137,7 @@ class ResponseSink implements StreamSink {
     if (this.res.writableEnded || this.res.destroyed) return;
     if (!this.dataSent) {
       this.dataSent = true;
-      if (this.timer !== undefined) clearInterval(this.timer);
+      this.stopComments();
       this.ensureHeaders();
     }
     this.res.write(frame);
