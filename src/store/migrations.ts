@@ -36,7 +36,12 @@ const CREATE = `CREATE TABLE IF NOT EXISTS migrations (
 
 /** Applies every pending migration of the given sets; returns what was applied (`namespace@version`). */
 export async function migrate(db: Db, sets: readonly MigrationSet[]): Promise<string[]> {
-  await db.exec(CREATE);
+  // PostgreSQL races two concurrent CREATE TABLE IF NOT EXISTS of one table (a duplicate key in
+  // pg_type): replicas starting together on an empty database take turns here too
+  await db.transaction(async (tx) => {
+    if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(hashtext(?))', ['switchyard:migrations']);
+    await tx.exec(CREATE);
+  });
   const applied: string[] = [];
   for (const set of sets) {
     checkSet(set);

@@ -71,6 +71,20 @@ describe('postgres Db: against a server', async () => {
     assert.deepEqual(results.flat(), ['race@1']);
   });
 
+  it('replicas starting together on an empty database: concurrent migrate() from separate connections', { skip }, async () => {
+    for (let round = 0; round < 3; round++) {
+      const fresh = await tempPgDatabase();
+      const dbs = await Promise.all(Array.from({ length: 4 }, () => openPostgres({ url: fresh.url })));
+      try {
+        const applied = await Promise.all(dbs.map((d) => migrate(d, [SET])));
+        assert.deepEqual(applied.flat().sort(), ['demo@1', 'demo@2'], 'each version applied exactly once');
+      } finally {
+        await Promise.all(dbs.map((d) => d.close()));
+        await fresh.drop();
+      }
+    }
+  });
+
   it('openDb opens PostgreSQL from storage: {type: postgres, url}', { skip }, async () => {
     const { config } = parseConfig({ storage: { type: 'postgres', url: tmp!.url } }, 't', {});
     const h = await openDb(config);
