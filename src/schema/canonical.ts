@@ -8,6 +8,7 @@
  * Response: a `CanonicalResponse` (non-streaming) or a sequence of small `StreamEvent`s; the
  * edge renders both into OpenRouter JSON / SSE (src/server/render.ts).
  */
+import type { RawMembers } from './raw-json.js';
 import type { ChatRequest, FinishReason, FunctionTool, Message, ReasoningDetail, ToolCall } from './types.js';
 
 export type NormalizedToolChoice =
@@ -39,6 +40,8 @@ export interface CanonicalRequest {
   /** stop as an array. */
   stop: string[] | undefined;
   stream: boolean;
+  /** The body's own text of its top-level members, for splicing unchanged ones into an upstream body. */
+  raw?: RawMembers;
 }
 
 export interface CanonicalUsage {

@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import type { CanonicalRequest, NormalizedReasoning, NormalizedToolChoice } from './canonical.js';
-import { badRequest } from './errors.js';
+import { badRequest, GatewayError } from './errors.js';
+import type { RawMembers } from './raw-json.js';
 import type { ChatRequest, FunctionTool, Message, ReasoningEffort } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -60,7 +61,7 @@ function metaSchemaProblem(schema: Record<string, unknown>): string | undefined 
 }
 
 /** Validates a parsed body and builds the canonical request. Throws GatewayError(400). */
-export function validateChatRequest(input: unknown): CanonicalRequest {
+export function validateChatRequest(input: unknown, raw?: RawMembers): CanonicalRequest {
   if (!isObj(input)) throw badRequest('request body must be a JSON object');
   const body = input as ChatRequest;
   if (typeof body.model !== 'string' || body.model === '') {
@@ -81,7 +82,7 @@ export function validateChatRequest(input: unknown): CanonicalRequest {
   if (body.max_tokens != null && body.max_tokens < 1) throw badRequest('max_tokens: must be at least 1');
   if (body.max_completion_tokens != null && body.max_completion_tokens < 1) throw badRequest('max_completion_tokens: must be at least 1');
 
-  const tools = validateTools(body.tools);
+  const tools = validateTools(body.tools, raw);
   const toolChoice = normalizeToolChoice(body.tool_choice, tools);
   if (body.parallel_tool_calls != null && typeof body.parallel_tool_calls !== 'boolean') throw badRequest('parallel_tool_calls: must be a boolean');
   validateMessages(body.messages, tools !== undefined);
@@ -103,13 +104,44 @@ export function validateChatRequest(input: unknown): CanonicalRequest {
     maxTokens: body.max_completion_tokens ?? body.max_tokens ?? undefined,
     stop,
     stream: body.stream === true,
+    raw,
   };
 }
 
-function validateTools(tools: unknown): FunctionTool[] | undefined {
+/**
+ * Whole-list verdicts keyed by the tools' own request text (agents send the same list on every
+ * step): a hit skips every check below, a stringify included. '' = valid, else the 400 message.
+ */
+const listVerdicts = new Map<string, string>();
+const LIST_VERDICTS_MAX = 512;
+const LIST_TEXT_MAX = 256 * 1024;
+
+function validateTools(tools: unknown, rawMembers: RawMembers | undefined): FunctionTool[] | undefined {
   if (tools === undefined || tools === null) return undefined;
   if (!Array.isArray(tools)) throw badRequest('tools: must be a list');
   if (tools.length === 0) return undefined;
+  const raw = rawMembers?.of(tools);
+  if (raw === undefined || raw.length > LIST_TEXT_MAX) return checkTools(tools);
+  const known = listVerdicts.get(raw);
+  if (known === '') return tools as FunctionTool[];
+  if (known !== undefined) throw badRequest(known);
+  let verdict: string | undefined;
+  try {
+    const out = checkTools(tools);
+    verdict = '';
+    return out;
+  } catch (e) {
+    if (e instanceof GatewayError && e.status === 400) verdict = e.message;
+    throw e;
+  } finally {
+    if (verdict !== undefined) {
+      if (listVerdicts.size >= LIST_VERDICTS_MAX) listVerdicts.delete(listVerdicts.keys().next().value!);
+      listVerdicts.set(raw, verdict);
+    }
+  }
+}
+
+function checkTools(tools: unknown[]): FunctionTool[] {
   const names = new Set<string>();
   tools.forEach((t, i) => {
     const p = `tools[${i}]`;

@@ -10,7 +10,7 @@ import { validateChatRequest } from '../schema/validate.js';
 import { randomId } from '../providers/shared/ids.js';
 import { RequestAbort } from './abort.js';
 import type { Principal } from './auth.js';
-import { parseJsonBody, readBody, sendError, sendJson, toGatewayError } from './http.js';
+import { parseJsonBodyWithRaw, readBody, sendError, sendJson, toGatewayError } from './http.js';
 import { ResponseSink } from './sse-sink.js';
 
 /** What the chat handler reports after each request (generation log, usage accounting, metrics). */
@@ -54,7 +54,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
   res.on('close', onClose);
   let sink: ResponseSink | undefined;
   try {
-    const canon = validateChatRequest(parseJsonBody(await readBody(req, opts.bodyLimit)));
+    const parsed = parseJsonBodyWithRaw(await readBody(req, opts.bodyLimit));
+    const canon = validateChatRequest(parsed.value, parsed.raw);
     record.request = canon;
     record.streamed = canon.stream;
     await opts.hooks.before?.(principal, canon);

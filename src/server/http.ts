@@ -1,6 +1,7 @@
 /** Small HTTP helpers for plain node:http: body reading with a limit, JSON and error replies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../schema/errors.js';
+import { parseJsonWithRaw, type ParsedBody } from '../schema/raw-json.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -52,6 +53,16 @@ export function parseJsonBody(buf: Buffer): unknown {
   if (buf.length === 0) throw new GatewayError(400, 'request body is empty; send a JSON object', { retryable: false });
   try {
     return JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw new GatewayError(400, `request body is not valid JSON: ${(e as Error).message}`, { retryable: false });
+  }
+}
+
+/** parseJsonBody, also noting the text of the body's top-level members (src/schema/raw-json.ts). */
+export function parseJsonBodyWithRaw(buf: Buffer): ParsedBody {
+  if (buf.length === 0) throw new GatewayError(400, 'request body is empty; send a JSON object', { retryable: false });
+  try {
+    return parseJsonWithRaw(buf.toString('utf8'));
   } catch (e) {
     throw new GatewayError(400, `request body is not valid JSON: ${(e as Error).message}`, { retryable: false });
   }

@@ -1,6 +1,7 @@
 import type { CanonicalRequest, NormalizedReasoning } from '../../schema/canonical.js';
 import type { ContentPart, Message } from '../../schema/types.js';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
+import { stringifyWithRaw } from '../../schema/raw-json.js';
 
 /**
  * Chat Completions parameters that pass through unchanged. Gateway-only fields (models,
@@ -30,7 +31,7 @@ export function buildOpenAIBody(req: CanonicalRequest, ctx: AdapterContext, opts
   if (opts.compatExtras) for (const k of COMPAT_EXTRA) if (src[k] != null) body[k] = src[k];
   if (req.maxTokens !== undefined) body[opts.legacyMaxTokens ? 'max_tokens' : 'max_completion_tokens'] = req.maxTokens;
   if (req.stop !== undefined) body.stop = req.stop;
-  if (req.tools !== undefined) body.tools = req.tools.map(stripToolCache);
+  if (req.tools !== undefined) body.tools = req.tools.some((t) => t.cache_control !== undefined) ? req.tools.map(stripToolCache) : req.tools;
   if (src.tool_choice !== undefined) body.tool_choice = src.tool_choice;
   const effort = reasoningEffort(req.reasoning);
   if (effort !== undefined) body.reasoning_effort = effort;
@@ -42,14 +43,17 @@ export function buildOpenAIBody(req: CanonicalRequest, ctx: AdapterContext, opts
 }
 
 export function buildOpenAIRequest(req: CanonicalRequest, ctx: AdapterContext, opts: OpenAIRequestOptions): UpstreamRequest {
-  return chatCompletionsRequest(buildOpenAIBody(req, ctx, opts), ctx);
+  return chatCompletionsRequest(buildOpenAIBody(req, ctx, opts), ctx, req);
 }
 
-/** A Chat Completions body → the HTTP request: `{base_url}/chat/completions`, Bearer key, provider headers. */
-export function chatCompletionsRequest(body: Record<string, unknown>, ctx: AdapterContext): UpstreamRequest {
+/**
+ * A Chat Completions body → the HTTP request: `{base_url}/chat/completions`, Bearer key, provider
+ * headers. Members forwarded unchanged (messages, tools) keep the client's own text (raw-json.ts).
+ */
+export function chatCompletionsRequest(body: Record<string, unknown>, ctx: AdapterContext, req?: CanonicalRequest): UpstreamRequest {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...ctx.provider.headers };
   if (ctx.provider.api_key) headers.authorization = `Bearer ${ctx.provider.api_key}`;
-  return { method: 'POST', url: `${ctx.provider.base_url}/chat/completions`, headers, body: JSON.stringify(body) };
+  return { method: 'POST', url: `${ctx.provider.base_url}/chat/completions`, headers, body: stringifyWithRaw(body, req?.raw) };
 }
 
 /** OpenRouter reasoning → OpenAI reasoning_effort (OpenAI takes no token budget). */

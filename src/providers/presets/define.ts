@@ -37,7 +37,7 @@ export function definePreset(def: PresetDef): ProviderAdapter {
     buildRequest(req, ctx) {
       const body = buildOpenAIBody(req, ctx, opts);
       def.patchBody?.(body, req, ctx);
-      return chatCompletionsRequest(body, ctx);
+      return chatCompletionsRequest(body, ctx, req);
     },
     parseResponse: (body, ctx) => parseOpenAIResponse(body, ctx, parseOpts),
     createStreamParser: (ctx, emit) => createOpenAIStreamParser(ctx, emit, parseOpts),
