@@ -2,12 +2,19 @@
  * `application/vnd.amazon.eventstream` framing: bytes in any cut → whole messages, decoded (and
  * CRC-checked) by AWS's EventStreamCodec. A message announces its total length in its first four
  * bytes (big-endian), so bytes are buffered until a whole message is there; one read may also
- * carry several messages.
+ * carry several messages. The codec is built on the first message (its library loads then: aws.ts).
  */
-import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { EventStreamCodec, Message } from '@smithy/eventstream-codec';
+import { awsLibs } from './aws.js';
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
+let shared: EventStreamCodec | undefined;
+function codec(): EventStreamCodec {
+  if (shared === undefined) {
+    const { EventStreamCodec, toUtf8, fromUtf8 } = awsLibs();
+    shared = new EventStreamCodec(toUtf8, fromUtf8);
+  }
+  return shared;
+}
 /** prelude (12) + message CRC (4) */
 const MIN_MESSAGE = 16;
 /** The codec's own limit (16 MiB); larger prefixes mean the stream is not eventstream at all. */
@@ -36,7 +43,7 @@ export class EventStreamDecoder {
         this.need = total;
       }
       if (this.buffered < this.need) return;
-      const message = codec.decode(this.take(this.need));
+      const message = codec().decode(this.take(this.need));
       this.need = 0;
       this.onMessage(message);
     }

@@ -3,15 +3,15 @@
  * `bedrock`, over the exact body bytes sent. Requests that carry a Bedrock API key
  * (`authorization: Bearer …`, from `api_key`) go unsigned.
  */
-import { Sha256 } from '@aws-crypto/sha256-js';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
+import { awsLibs } from './aws.js';
 import { bedrockCredentials, bedrockRegion, type AwsCredentials } from './config.js';
 
 export const SIGNING_SERVICE = 'bedrock';
 
 export function signer(credentials: AwsCredentials, region: string): SignatureV4 {
+  const { SignatureV4, Sha256 } = awsLibs();
   return new SignatureV4({ credentials, region, service: SIGNING_SERVICE, sha256: Sha256 });
 }
 
@@ -25,7 +25,7 @@ export async function signBedrockRequest(req: UpstreamRequest, ctx: AdapterConte
   const url = new URL(req.url);
   const credentials = bedrockCredentials(ctx.provider, env);
   const headers: Record<string, string> = { ...req.headers, host: url.host };
-  const unsigned = new HttpRequest({
+  const unsigned = new (awsLibs().HttpRequest)({
     method: req.method,
     protocol: url.protocol,
     hostname: url.hostname,
