@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { redactedData, signThinking, validateAnthropicRequest } from '../../../test/fakes/anthropic.js';
 import type { RecordedRequest } from '../../../test/fakes/harness.js';
 import { GatewayError } from '../../schema/errors.js';
-import { canon, ctx, searchTool, weatherTool } from './__fixtures__/context.js';
+import { canon, canonFromText, ctx, searchTool, weatherTool } from './__fixtures__/context.js';
 import { buildAnthropicBody, buildAnthropicRequest } from './request.js';
 
 const body = (b: Record<string, unknown>, c = ctx()) => buildAnthropicBody(canon(b), c);
@@ -34,6 +34,21 @@ describe('HTTP request', () => {
     assert.equal(up.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
     assert.equal(up.headers['anthropic-version'], '2024-01-01');
     assert.equal(JSON.parse(up.body as string).stream, true);
+  });
+});
+
+describe('wire body', () => {
+  test('the JSON of buildAnthropicBody, tools spliced from their cached text', () => {
+    for (const b of [{}, { tools: [searchTool, weatherTool], tool_choice: 'auto', stream: true }, { tools: [weatherTool], temperature: 0.5 }]) {
+      for (const make of [canon, canonFromText]) {
+        for (let i = 0; i < 2; i++) assert.deepEqual(JSON.parse(buildAnthropicRequest(make(b), ctx()).body as string), buildAnthropicBody(make(b), ctx()));
+      }
+    }
+  });
+  test('buildAnthropicRequest leaves the tools on the body it built (the beta header still sees them)', () => {
+    const up = buildAnthropicRequest(canonFromText({ reasoning: { effort: 'high' }, tools: [weatherTool] }), ctx());
+    assert.equal(up.headers['anthropic-beta'], 'interleaved-thinking-2025-05-14');
+    assert.equal(JSON.parse(up.body as string).tools.length, 1);
   });
 });
 

@@ -13,7 +13,7 @@ import { badRequest } from '../../schema/errors.js';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
 import { convertMessages } from './messages.js';
 import { planTokens, thinkingConflict, wantsThinking } from './thinking.js';
-import { mapTools } from './tools.js';
+import { mapTools, toolsJson } from './tools.js';
 import type { MessagesRequest } from './types.js';
 
 /**
@@ -56,7 +56,17 @@ export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext
   if (p.api_key) headers['x-api-key'] = p.api_key;
   if (req.stream) headers.accept = 'text/event-stream';
   if (body.thinking !== undefined && body.tools !== undefined && p.interleaved_thinking !== false) addBeta(headers, INTERLEAVED_THINKING_BETA);
-  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: JSON.stringify(body) };
+  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: bodyJson(body, req) };
+}
+
+/** JSON.stringify(body), with the tools' JSON from toolsJson (cached for an unchanged tools list) spliced in last. */
+function bodyJson(body: MessagesRequest, req: CanonicalRequest): string {
+  const tools = body.tools;
+  if (tools === undefined) return JSON.stringify(body);
+  body.tools = undefined; // our own fresh object: left out of the stringify, then put back
+  const rest = JSON.stringify(body);
+  body.tools = tools;
+  return `${rest.slice(0, -1)},"tools":${toolsJson(req, tools)}}`;
 }
 
 /**

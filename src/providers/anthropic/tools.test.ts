@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { canon, searchTool, weatherTool } from './__fixtures__/context.js';
-import { mapTool, mapTools } from './tools.js';
+import { canon, canonFromText, searchTool, weatherTool } from './__fixtures__/context.js';
+import { mapTool, mapTools, toolsJson } from './tools.js';
 
 const tools = [searchTool, weatherTool];
 
@@ -52,5 +52,33 @@ describe('tool_choice → Anthropic', () => {
     assert.deepEqual(named.tool_choice, { type: 'auto' });
     assert.deepEqual(named.tools?.map((t) => t.name), ['get_weather']);
     assert.deepEqual(mapTools(canon({ tools, tool_choice: 'none' }), true).tool_choice, { type: 'none' });
+  });
+});
+
+describe('tools JSON (cached by the tools text)', () => {
+  const json = (req: ReturnType<typeof canon>, thinking = false) => toolsJson(req, mapTools(req, thinking).tools!);
+  test('the same JSON as JSON.stringify of the mapped tools, with and without the request text, cached or not', () => {
+    const want = JSON.stringify([searchTool, weatherTool].map(mapTool));
+    assert.equal(json(canon({ tools })), want, 'no request text: a plain stringify');
+    const fromText = canonFromText({ tools });
+    assert.ok(fromText.raw?.of(fromText.tools) !== undefined, 'the fixture notes the tools text');
+    assert.equal(json(fromText), want, 'first: a miss');
+    assert.equal(json(canonFromText({ tools })), want, 'then: a hit');
+  });
+  test('another tools text is another entry (one changed description)', () => {
+    const changed = [searchTool, { ...weatherTool, function: { ...weatherTool.function, description: 'Weather now' } }];
+    json(canonFromText({ tools }));
+    assert.equal(json(canonFromText({ tools: changed })), JSON.stringify(changed.map(mapTool)));
+    assert.equal(json(canonFromText({ tools })), JSON.stringify(tools.map(mapTool)));
+  });
+  test('a list narrowed for thinking (forced tool) never comes from the whole list entry', () => {
+    json(canonFromText({ tools }));
+    const named = canonFromText({ tools, tool_choice: { type: 'function', function: { name: 'get_weather' } } });
+    assert.deepEqual(JSON.parse(json(named, true)).map((t: { name: string }) => t.name), ['get_weather']);
+  });
+  test('tools the router or a wrapper replaced (no text of their own) are stringified', () => {
+    const req = canonFromText({ tools });
+    const replaced = { ...req, tools: [weatherTool] };
+    assert.deepEqual(JSON.parse(toolsJson(replaced, mapTools(replaced, false).tools!)), [mapTool(weatherTool)]);
   });
 });

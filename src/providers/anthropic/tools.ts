@@ -13,6 +13,7 @@
  * the one the Vercel AI SDK makes. `parallel_tool_calls:false` → `disable_parallel_tool_use:true`
  * (not allowed on `none`).
  */
+import { Buffer } from 'node:buffer';
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import type { FunctionTool } from '../../schema/types.js';
 import type { Tool, ToolChoice } from './types.js';
@@ -63,6 +64,37 @@ function withParallel(c: Exclude<ToolChoice, { type: 'none' }>, noParallel: bool
   if (noParallel) c.disable_parallel_tool_use = true;
   return c;
 }
+
+/**
+ * The JSON of the mapped tools. When they are the client's whole list (req.tools is the body's own
+ * array, its text noted by schema/raw-json.ts, and none was left out), it is cached by that text:
+ * agents send the same tools on every step, and serializing their schemas is most of what an
+ * Anthropic body costs (bench request: ~6 of ~8 µs of JSON.stringify). Same text, same tools,
+ * same JSON: the mapping reads nothing but the tools.
+ */
+export function toolsJson(req: CanonicalRequest, tools: readonly Tool[]): string {
+  const raw = req.tools !== undefined && tools.length === req.tools.length ? req.raw?.of(req.tools) : undefined;
+  if (raw === undefined || raw.length > TOOLS_TEXT_MAX) return JSON.stringify(tools);
+  const known = toolsJsonCache.get(raw);
+  if (known !== undefined) return known;
+  const json = JSON.stringify(tools);
+  // the key is a slice of the request body: a flat copy, so the cache does not keep whole bodies alive
+  const key = Buffer.from(raw, 'utf8').toString('utf8');
+  toolsJsonChars += key.length + json.length;
+  toolsJsonCache.set(key, json);
+  for (const [k, v] of toolsJsonCache) {
+    if (toolsJsonChars <= TOOLS_CACHE_CHARS || toolsJsonCache.size === 1) break;
+    toolsJsonCache.delete(k); // oldest first
+    toolsJsonChars -= k.length + v.length;
+  }
+  return json;
+}
+
+const TOOLS_TEXT_MAX = 64 * 1024;
+/** Keys and values together, in characters (UTF-16: twice that in bytes at most). */
+const TOOLS_CACHE_CHARS = 4 * 1024 * 1024;
+const toolsJsonCache = new Map<string, string>();
+let toolsJsonChars = 0;
 
 /** One tool. The schema object is reused, not copied, when it already has `type: "object"`. */
 export function mapTool(t: FunctionTool): Tool {

@@ -1,5 +1,6 @@
 /** Shared inputs for the anthropic adapter's unit tests: an adapter context and a canonical request. */
 import type { CanonicalRequest } from '../../../schema/canonical.js';
+import { parseJsonWithRaw } from '../../../schema/raw-json.js';
 import { validateChatRequest } from '../../../schema/validate.js';
 import type { AdapterContext, EndpointConfig } from '../../types.js';
 
@@ -14,6 +15,12 @@ export function ctx(endpoint: Partial<EndpointConfig> = {}): AdapterContext {
 /** A validated canonical request from a public body (model and messages defaulted). */
 export function canon(body: Record<string, unknown>): CanonicalRequest {
   return validateChatRequest({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'Hi' }], ...body });
+}
+
+/** canon(), as the server builds it from the wire: parsed with its members' texts noted (schema/raw-json.ts). */
+export function canonFromText(body: Record<string, unknown>): CanonicalRequest {
+  const parsed = parseJsonWithRaw(JSON.stringify({ model: 'anthropic/claude-sonnet-4.5', messages: [{ role: 'user', content: 'Hi' }], ...body }));
+  return validateChatRequest(parsed.value, parsed.raw);
 }
 
 export const searchTool = {
