@@ -43,15 +43,16 @@ export function mergeExtensions(parts: GatewayExtensions[]): GatewayExtensions {
   if (planner !== undefined) out.planner = planner;
   if (befores.length > 0 || afters.length > 0) {
     out.hooks = {
-      before: befores.length === 0 ? undefined : async (principal, req) => {
+      before: befores.length <= 1 ? befores[0] : async (principal, req) => {
         for (const b of befores) await b(principal, req);
       },
-      after: afters.length === 0 ? undefined : (record) => {
+      after: afters.length <= 1 ? afters[0] : (record) => {
         for (const a of afters) a(record);
       },
     };
   }
-  if (resolvers.length > 0) {
+  if (resolvers.length === 1) out.resolveKey = resolvers[0];
+  else if (resolvers.length > 1) {
     out.resolveKey = async (token) => {
       for (const r of resolvers) {
         const p = await r(token);

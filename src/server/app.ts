@@ -24,8 +24,8 @@ export interface RouteContext {
   res: ServerResponse;
   url: URL;
   params: string[];
-  /** Authenticates the caller (401 otherwise). */
-  auth(): Promise<Principal>;
+  /** Authenticates the caller (401 otherwise); a plain value when no lookup was needed. */
+  auth(): Principal | Promise<Principal>;
   gateway: Gateway;
 }
 
@@ -95,7 +95,10 @@ export class Gateway {
       keepaliveMs: this.config.server.stream_keepalive_ms,
       hooks: this.ext.hooks ?? {},
     });
-    const chat: RouteHandler = async (c) => handleChat(c.req, c.res, await c.auth(), chatOpts());
+    const chat: RouteHandler = (c) => {
+      const p = c.auth();
+      return p instanceof Promise ? p.then((principal) => handleChat(c.req, c.res, principal, chatOpts())) : handleChat(c.req, c.res, p, chatOpts());
+    };
     const models: RouteHandler = (c) => sendJson(c.res, 200, listModels(this.catalog, c.url.searchParams));
     return [
       { method: 'POST', path: '/api/v1/chat/completions', handler: chat },

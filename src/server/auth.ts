@@ -24,10 +24,12 @@ export interface AuthOptions {
   open: () => boolean;
 }
 
+const BEARER = /^\s*Bearer\s+(.+?)\s*$/i;
+
 export function bearerToken(req: IncomingMessage): string | undefined {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return undefined;
-  const m = /^Bearer\s+(.+)$/i.exec(h.trim());
+  const m = BEARER.exec(h);
   return m ? m[1]!.trim() : undefined;
 }
 
@@ -47,7 +49,8 @@ export class Authenticator {
     this.masterHashId = opts.masterKey ? hashForRecord(opts.masterKey) : undefined;
   }
 
-  async authenticate(req: IncomingMessage): Promise<Principal> {
+  /** The caller; synchronous (no promise) when no stored-key lookup is needed. Throws 401. */
+  authenticate(req: IncomingMessage): Principal | Promise<Principal> {
     const token = bearerToken(req);
     if (token === undefined) {
       if (this.opts.open()) return { kind: 'anonymous', id: 'anonymous' };
@@ -55,9 +58,14 @@ export class Authenticator {
     }
     if (this.opts.masterKey !== undefined && safeEqual(token, this.opts.masterKey)) return { kind: 'master', id: this.masterHashId! };
     if (this.opts.resolveKey !== undefined) {
-      const p = await this.opts.resolveKey(token);
-      if (p !== undefined) return p;
+      const p = this.opts.resolveKey(token);
+      return p instanceof Promise ? p.then((found) => found ?? this.fallback()) : p ?? this.fallback();
     }
+    return this.fallback();
+  }
+
+  /** A token that is no key: fine on an open gateway, else 401. */
+  private fallback(): Principal {
     if (this.opts.open()) return { kind: 'anonymous', id: 'anonymous' };
     throw unauthorized('invalid API key');
   }

@@ -58,7 +58,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
     const canon = validateChatRequest(parsed.value, parsed.raw);
     record.request = canon;
     record.streamed = canon.stream;
-    await opts.hooks.before?.(principal, canon);
+    const admitted = opts.hooks.before?.(principal, canon);
+    if (admitted !== undefined) await admitted;
     if (!canon.stream) {
       const result = await opts.router.chat(canon, { generationId, signal: abort.signal });
       record.result = result;

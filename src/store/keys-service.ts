@@ -103,9 +103,13 @@ export class KeyService {
   }
 
   /** The principal of a stored key; undefined when the token is not one of ours; 401 when disabled or expired. */
-  async resolve(token: string): Promise<KeyPrincipal | undefined> {
+  /** The stored key a token is; undefined at once (no promise) for a token that is not one of ours. */
+  resolve(token: string): Promise<KeyPrincipal | undefined> | undefined {
     const id = keyIdOf(token);
-    if (id === undefined) return undefined;
+    return id === undefined ? undefined : this.lookup(id, token);
+  }
+
+  private async lookup(id: string, token: string): Promise<KeyPrincipal | undefined> {
     const now = Date.now();
     const row = await this.credentials(id, now);
     if (row === undefined || !verifyKey(token, row.salt, row.hash)) return undefined;
@@ -124,8 +128,12 @@ export class KeyService {
   }
 
   /** Refuses the request (403/429/402) or holds credit for it. */
-  async before(principal: Principal, req: CanonicalRequest): Promise<void> {
-    if (!isKeyPrincipal(principal)) return; // the master key and an open gateway are not limited
+  before(principal: Principal, req: CanonicalRequest): Promise<void> | undefined {
+    if (!isKeyPrincipal(principal)) return undefined; // the master key and an open gateway are not limited: nothing to wait for
+    return this.admit(principal, req);
+  }
+
+  private async admit(principal: KeyPrincipal, req: CanonicalRequest): Promise<void> {
     try {
       await this.check(principal, req);
     } catch (e) {

@@ -124,10 +124,10 @@ describe('KeyService when the shared state or the store is down', () => {
     const svc = new KeyService(keys, new UsageStore(db), broken, catalog, pino({ level: 'silent' }), { cacheMs: 0, holdTtlMs: 1000, touchEveryMs: 1e9, flushMs: 1 });
     const { token } = await keys.create('limited', { rate: { requests: 1, intervalMs: 1000 } });
     const p = (await svc.resolve(token))!;
-    await assert.rejects(svc.before(p, req()), (e: GatewayError) => e.status === 503 && /cannot be checked/.test(e.message) && e.headers?.['retry-after'] === '1');
+    await assert.rejects(svc.before(p, req())!, (e: GatewayError) => e.status === 503 && /cannot be checked/.test(e.message) && e.headers?.['retry-after'] === '1');
     const { token: free } = await keys.create('unlimited');
     await svc.before((await svc.resolve(free))!, req()); // no limits: nothing to check
     await db.close();
-    await assert.rejects(svc.resolve(free), (e: GatewayError) => e.status === 503 && /key store unavailable/.test(e.message), 'a store that is gone: 503, not 500');
+    await assert.rejects(svc.resolve(free)!, (e: GatewayError) => e.status === 503 && /key store unavailable/.test(e.message), 'a store that is gone: 503, not 500');
   });
 });
