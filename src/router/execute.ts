@@ -178,7 +178,8 @@ export class Router {
       return result.cancelled || (lastError !== undefined && Date.now() >= deadline);
     };
     for (const { id, model } of known) {
-      const plan = await this.planner(req, this.catalog.endpointsOf(model!), { modelId: id });
+      const planned = this.planner(req, this.catalog.endpointsOf(model!), { modelId: id });
+      const plan = planned instanceof Promise ? await planned : planned;
       excludedAll.push(...plan.excluded);
       for (const b of plan.excludedBy ?? []) excludedBy.add(b);
       for (const cand of plan.candidates) {

@@ -55,28 +55,27 @@ export class UpstreamClient {
   }
 
   async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
-    const res = await this.exchange(req, opts);
-    return this.hooks.onResponse === undefined ? res : this.hooks.onResponse(req, res, opts.providerName);
-  }
-
-  private async exchange(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
     const url = parseUrl(req.url);
+    let res: UpstreamResponse;
     try {
       const transport = transports.get(url.protocol);
-      if (transport !== undefined) return await transport(req, opts);
-      const res = await this.pool(url.origin).request({
-        method: req.method,
-        path: url.path,
-        headers: req.headers,
-        body: req.body,
-        signal: opts.signal,
-        headersTimeout: opts.timeoutMs,
-        bodyTimeout: opts.timeoutMs,
-      });
-      return { status: res.statusCode, headers: res.headers, body: res.body };
+      if (transport !== undefined) res = await transport(req, opts);
+      else {
+        const r = await this.pool(url.origin).request({
+          method: req.method,
+          path: url.path,
+          headers: req.headers,
+          body: req.body,
+          signal: opts.signal,
+          headersTimeout: opts.timeoutMs,
+          bodyTimeout: opts.timeoutMs,
+        });
+        res = { status: r.statusCode, headers: r.headers, body: r.body };
+      }
     } catch (e) {
       throw transportError(e, opts.providerName);
     }
+    return this.hooks.onResponse === undefined ? res : this.hooks.onResponse(req, res, opts.providerName);
   }
 
   async close(): Promise<void> {
@@ -86,8 +85,13 @@ export class UpstreamClient {
 }
 
 /** Upstream URLs are few (one per endpoint): parsed once, not on every request. */
-const parsedUrls = new Map<string, { protocol: string; origin: string; path: string }>();
-function parseUrl(raw: string): { protocol: string; origin: string; path: string } {
+interface ParsedUrl {
+  protocol: string;
+  origin: string;
+  path: string;
+}
+const parsedUrls = new Map<string, ParsedUrl>();
+function parseUrl(raw: string): ParsedUrl {
   let p = parsedUrls.get(raw);
   if (p === undefined) {
     const u = new URL(raw);
