@@ -5,6 +5,8 @@ const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 // Random bytes are drawn 4 KiB at a time: one syscall per ~200 ids instead of one per id.
 let pool = randomBytes(4096);
 let offset = 0;
+const ALNUM_CODES = Uint8Array.from(ALNUM, (c) => c.charCodeAt(0));
+const scratch = Buffer.allocUnsafe(64);
 
 /** A random alphanumeric string (ids for generations and synthesized tool calls). */
 export function randomId(length: number): string {
@@ -12,10 +14,10 @@ export function randomId(length: number): string {
     pool = randomBytes(4096);
     offset = 0;
   }
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALNUM[pool[offset + i]! % 62];
+  const out = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) out[i] = ALNUM_CODES[pool[offset + i]! % 62]!;
   offset += length;
-  return out;
+  return out.toString('latin1', 0, length); // one string, not one per character
 }
 
 /**
