@@ -13,7 +13,7 @@
  *   node --import tsx bench/micro/anthropic.ts [--n 20000] [--rounds 5] [--only build,parse,stream]
  *   node --import tsx --cpu-prof --cpu-prof-dir /tmp/prof bench/micro/anthropic.ts --only stream --no-openai
  *
- * Before/after in one run: `--before DIR` also loads the adapters from DIR/src (an export of an
+ * Before/after in one run: `--before DIR[,DIR2…]` also loads the adapters from DIR/src (an export of an
  * older revision: `git archive REV src | tar -x -C DIR`, with node_modules linked beside it).
  * tsx wraps every function it creates in a `__name` call, which makes per-request closures look
  * dearer than they are; compiled with tsc (what `npm run bench` runs) the figures are the real ones:
@@ -21,7 +21,7 @@
  * with node_modules linked and a {"type":"module"} package.json, and run the .js.
  */
 import { Buffer } from 'node:buffer';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StreamEvent } from '../../src/schema/canonical.js';
 import type { AdapterContext, ProviderAdapter } from '../../src/providers/types.js';
@@ -64,7 +64,8 @@ async function variant(name: string, kind: Kind, src: string): Promise<Variant> 
 }
 
 const variants: Variant[] = [await variant('anthropic', 'anthropic', HERE)];
-if (BEFORE !== undefined) variants.push(await variant('anthropic@before', 'anthropic', resolve(BEFORE, 'src')));
+// --before A,B: several older trees, named by their folder
+for (const dir of BEFORE?.split(',') ?? []) variants.push(await variant(`anthropic@${basename(dir)}`, 'anthropic', resolve(dir, 'src')));
 if (WITH_OPENAI) variants.push(await variant('openai', 'openai', HERE));
 
 const pricing = { prompt: '0.000001', completion: '0.000002' };
@@ -113,16 +114,16 @@ function round(fn: () => unknown): number {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
-const results: { piece: string; us: number[] }[] = [];
+const results: { piece: string; us: number[]; min: number[] }[] = [];
 for (const piece of PIECES.filter((p) => ONLY.has(p.group))) {
   const fns = variants.map((v) => piece.make(v, ctxFor(v)));
   for (const fn of fns) for (let i = 0; i < N / 4; i++) fn();
   const times: number[][] = fns.map(() => []);
   for (let r = 0; r < ROUNDS; r++) fns.forEach((fn, k) => times[k]!.push(round(fn)));
-  results.push({ piece: piece.name, us: times.map(median) });
+  results.push({ piece: piece.name, us: times.map(median), min: times.map((t) => Math.min(...t)) });
 }
 
-console.log(`n=${N} × ${ROUNDS} rounds, µs CPU per call (median round)${BEFORE ? `, before = ${BEFORE}` : ''}`);
-console.log(['piece'.padEnd(28), ...variants.map((v) => v.name.padStart(17))].join(' '));
-for (const r of results) console.log([r.piece.padEnd(28), ...r.us.map((u) => u.toFixed(2).padStart(17))].join(' '));
+console.log(`n=${N} × ${ROUNDS} rounds, µs CPU per call: median round (fastest round)${BEFORE ? `, before = ${BEFORE}` : ''}`);
+console.log(['piece'.padEnd(28), ...variants.map((v) => v.name.padStart(20))].join(' '));
+for (const r of results) console.log([r.piece.padEnd(28), ...r.us.map((u, k) => `${u.toFixed(2)} (${r.min[k]!.toFixed(2)})`.padStart(20))].join(' '));
 if (sink < 0) console.log(sink);

@@ -46,6 +46,26 @@ describe('Anthropic SSE → canonical events', () => {
     const crlf = Buffer.from(bytes.toString('utf8').replace(/\n/g, '\r\n'));
     for (let i = 1; i < crlf.length; i += 7) assert.deepEqual(run(crlf, [i]), THINKING_TOOLS, `crlf cut at ${i}`);
   });
+  test('block indexes outside the dense range still pair start, deltas and stop', () => {
+    const ev = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
+    for (const index of [5000, 'x', -1]) {
+      const out = run(Buffer.from([
+        ev({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: 'toolu_a', name: 'f', input: { a: 1 } } }),
+        ev({ type: 'content_block_stop', index }),
+        ev({ type: 'content_block_start', index: 7, content_block: { type: 'tool_use', id: 'toolu_b', name: 'g', input: {} } }),
+        ev({ type: 'content_block_delta', index: 7, delta: { type: 'input_json_delta', partial_json: '{}' } }),
+        ev({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: '{"late":1}' } }),
+        ev({ type: 'content_block_stop', index: 7 }),
+      ].join('')));
+      assert.deepEqual(out, [
+        { type: 'tool_call_start', index, id: 'toolu_a', name: 'f' },
+        { type: 'tool_call_delta', index, arguments: '{"a":1}' },
+        { type: 'tool_call_start', index: 7, id: 'toolu_b', name: 'g' },
+        { type: 'tool_call_delta', index: 7, arguments: '{}' },
+        { type: 'tool_call_delta', index, arguments: '{"late":1}' },
+      ], String(index));
+    }
+  });
   test('an error event mid-stream (overloaded_error) → a 529 error event', () => {
     assert.deepEqual(run(fixture('stream-overloaded.sse.txt')), [
       { type: 'meta', upstreamId: 'msg_01Over' },

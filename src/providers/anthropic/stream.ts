@@ -24,63 +24,115 @@ interface BlockState {
   argsSeen?: boolean;
 }
 
+/** Block indexes below this live in an array; any other value (never seen from the API) in a Map. */
+const DENSE_BLOCKS = 4096;
+const dense = (index: unknown): index is number => typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < DENSE_BLOCKS;
+
 export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
-  const blocks = new Map<number, BlockState>();
-  const usage: Usage = {};
-  let finished = false;
+  return new AnthropicStreamParser(ctx, emit);
+}
 
-  const emitUsage = () => {
-    const u = mapUsage(usage);
-    if (u !== undefined) emit({ type: 'usage', usage: u });
-  };
+/** One object per stream (no per-stream closures but the decoder's callback). */
+class AnthropicStreamParser implements StreamParser {
+  private readonly blocks: (BlockState | undefined)[] = [];
+  private otherBlocks: Map<unknown, BlockState> | undefined;
+  private readonly usage: Usage = {};
+  private finished = false;
+  private readonly decoder: SseDecoder;
 
-  const onEvent = (ev: Record<string, any>, data: string) => {
+  constructor(
+    private readonly ctx: AdapterContext,
+    private readonly emit: Emit,
+  ) {
+    this.decoder = new SseDecoder((e) => this.onData(e.data));
+  }
+
+  push(bytes: Uint8Array): void {
+    this.decoder.push(bytes);
+  }
+
+  end(): void {
+    this.decoder.end();
+  }
+
+  private onData(data: string): void {
+    let ev: unknown;
+    try {
+      ev = JSON.parse(data);
+    } catch {
+      this.emit({ type: 'error', error: garbage(this.ctx, data) });
+      return;
+    }
+    if (ev === null || typeof ev !== 'object') {
+      this.emit({ type: 'error', error: garbage(this.ctx, data) });
+      return;
+    }
+    this.onEvent(ev as Record<string, any>, data);
+  }
+
+  private block(index: unknown): BlockState | undefined {
+    return dense(index) ? this.blocks[index] : this.otherBlocks?.get(index);
+  }
+
+  private setBlock(index: unknown, state: BlockState): void {
+    if (dense(index)) this.blocks[index] = state;
+    else (this.otherBlocks ??= new Map()).set(index, state);
+  }
+
+  private emitUsage(): void {
+    const u = mapUsage(this.usage);
+    if (u !== undefined) this.emit({ type: 'usage', usage: u });
+  }
+
+  private onEvent(ev: Record<string, any>, data: string): void {
+    const emit = this.emit;
     switch (ev.type) {
       case 'message_start': {
         const m = ev.message ?? {};
         if (typeof m.id === 'string') emit({ type: 'meta', upstreamId: m.id });
-        mergeUsage(usage, m.usage);
+        mergeUsage(this.usage, m.usage);
         return;
       }
       case 'content_block_start':
-        return blockStart(ev.index, ev.content_block ?? {});
+        return this.blockStart(ev.index, ev.content_block ?? {});
       case 'content_block_delta':
-        return blockDelta(ev.index, ev.delta ?? {});
+        return this.blockDelta(ev.index, ev.delta ?? {});
       case 'content_block_stop': {
-        const b = blocks.get(ev.index);
+        const b = this.block(ev.index);
         if (b?.type === 'tool_use' && !b.argsSeen && b.startInput !== undefined) {
           emit({ type: 'tool_call_delta', index: ev.index, arguments: b.startInput });
         }
         return;
       }
       case 'message_delta': {
-        mergeUsage(usage, ev.usage);
-        emitUsage();
+        mergeUsage(this.usage, ev.usage);
+        this.emitUsage();
         const reason = ev.delta?.stop_reason;
-        if (reason != null && !finished) {
-          finished = true;
+        if (reason != null && !this.finished) {
+          this.finished = true;
           emit({ type: 'finish', reason: mapStopReason(reason), native: reason });
         }
         return;
       }
       case 'message_stop':
-        if (!finished) {
-          finished = true;
-          if (Object.keys(usage).length > 0) emitUsage();
+        if (!this.finished) {
+          this.finished = true;
+          if (hasAny(this.usage)) this.emitUsage();
           emit({ type: 'finish', reason: 'stop', native: null });
         }
         return;
       case 'error':
-        emit({ type: 'error', error: embeddedError(data, ctx) });
+        emit({ type: 'error', error: embeddedError(data, this.ctx) });
         return;
       default:
         return; // ping, and event types newer than this adapter
     }
-  };
+  }
 
-  const blockStart = (index: number, cb: Record<string, any>) => {
+  private blockStart(index: number, cb: Record<string, any>): void {
+    const emit = this.emit;
     const state: BlockState = { type: String(cb.type) };
-    blocks.set(index, state);
+    this.setBlock(index, state);
     switch (cb.type) {
       case 'text':
         if (typeof cb.text === 'string' && cb.text !== '') emit({ type: 'text', text: cb.text });
@@ -94,18 +146,19 @@ export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): St
         return;
       case 'tool_use':
         emit({ type: 'tool_call_start', index, id: String(cb.id), name: String(cb.name) });
-        if (cb.input != null && typeof cb.input === 'object' && Object.keys(cb.input).length > 0) state.startInput = JSON.stringify(cb.input);
+        if (cb.input != null && typeof cb.input === 'object' && hasAny(cb.input)) state.startInput = JSON.stringify(cb.input);
         return;
     }
-  };
+  }
 
-  const blockDelta = (index: number, d: Record<string, any>) => {
+  private blockDelta(index: number, d: Record<string, any>): void {
+    const emit = this.emit;
     switch (d.type) {
       case 'text_delta':
         if (typeof d.text === 'string' && d.text !== '') emit({ type: 'text', text: d.text });
         return;
       case 'input_json_delta': {
-        const b = blocks.get(index);
+        const b = this.block(index);
         if (b?.type !== 'tool_use' || typeof d.partial_json !== 'string' || d.partial_json === '') return;
         b.argsSeen = true;
         emit({ type: 'tool_call_delta', index, arguments: d.partial_json });
@@ -118,27 +171,13 @@ export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): St
         if (typeof d.signature === 'string' && d.signature !== '') emit({ type: 'reasoning', detail: signatureDetail(d.signature, index) });
         return;
     }
-  };
+  }
+}
 
-  const decoder = new SseDecoder(({ data }) => {
-    let ev: unknown;
-    try {
-      ev = JSON.parse(data);
-    } catch {
-      emit({ type: 'error', error: garbage(ctx, data) });
-      return;
-    }
-    if (ev === null || typeof ev !== 'object') {
-      emit({ type: 'error', error: garbage(ctx, data) });
-      return;
-    }
-    onEvent(ev as Record<string, any>, data);
-  });
-
-  return {
-    push: (bytes) => decoder.push(bytes),
-    end: () => decoder.end(),
-  };
+/** Object.keys(o).length > 0 without the keys array. */
+function hasAny(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
 }
 
 function garbage(ctx: AdapterContext, data: string): GatewayError {

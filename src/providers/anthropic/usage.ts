@@ -23,8 +23,10 @@ export function mapUsage(u: Usage | null | undefined): CanonicalUsage | undefine
  */
 export function mergeUsage(into: Usage, next: Usage | null | undefined): Usage {
   if (next == null) return into;
-  for (const k of ['input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'output_tokens_details'] as const) {
-    if (next[k] != null) (into as Record<string, unknown>)[k] = next[k];
-  }
+  if (next.input_tokens != null) into.input_tokens = next.input_tokens;
+  if (next.output_tokens != null) into.output_tokens = next.output_tokens;
+  if (next.cache_creation_input_tokens != null) into.cache_creation_input_tokens = next.cache_creation_input_tokens;
+  if (next.cache_read_input_tokens != null) into.cache_read_input_tokens = next.cache_read_input_tokens;
+  if (next.output_tokens_details != null) into.output_tokens_details = next.output_tokens_details;
   return into;
 }
