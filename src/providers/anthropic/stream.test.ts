@@ -46,6 +46,15 @@ describe('Anthropic SSE → canonical events', () => {
     const crlf = Buffer.from(bytes.toString('utf8').replace(/\n/g, '\r\n'));
     for (let i = 1; i < crlf.length; i += 7) assert.deepEqual(run(crlf, [i]), THINKING_TOOLS, `crlf cut at ${i}`);
   });
+  test('the same events when the JSON is spaced or reordered (the full parse, not the quick one)', () => {
+    const spaced = (o: unknown) => JSON.stringify(o, null, 1).replace(/\n */g, ' ');
+    const reordered = (o: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(o).reverse()));
+    for (const rewrite of [spaced, reordered]) {
+      const text = bytes.toString('utf8').replace(/^data: (.*)$/gm, (_, d: string) => `data: ${rewrite(JSON.parse(d))}`);
+      assert.notEqual(text, bytes.toString('utf8'));
+      assert.deepEqual(run(Buffer.from(text)), THINKING_TOOLS);
+    }
+  });
   test('block indexes outside the dense range still pair start, deltas and stop', () => {
     const ev = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
     for (const index of [5000, 'x', -1]) {

@@ -13,6 +13,7 @@ import { SseDecoder } from '../shared/sse.js';
 import type { AdapterContext, Emit, StreamParser } from '../types.js';
 import { embeddedError } from './errors.js';
 import { mapStopReason } from './finish-reason.js';
+import { quickEvent } from './stream-quick.js';
 import { redactedDetail, signatureDetail, thinkingDetail } from './reasoning-details.js';
 import type { Usage } from './types.js';
 import { mapUsage, mergeUsage } from './usage.js';
@@ -32,7 +33,10 @@ export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): St
   return new AnthropicStreamParser(ctx, emit);
 }
 
-/** One object per stream (no per-stream closures but the decoder's callback). */
+/**
+ * One object per stream (no per-stream closures but the decoder's callback). The common events
+ * are read by quickEvent without a JSON.parse (stream-quick.ts); the rest are parsed.
+ */
 class AnthropicStreamParser implements StreamParser {
   private readonly blocks: (BlockState | undefined)[] = [];
   private otherBlocks: Map<unknown, BlockState> | undefined;
@@ -56,16 +60,20 @@ class AnthropicStreamParser implements StreamParser {
   }
 
   private onData(data: string): void {
-    let ev: unknown;
-    try {
-      ev = JSON.parse(data);
-    } catch {
-      this.emit({ type: 'error', error: garbage(this.ctx, data) });
-      return;
-    }
-    if (ev === null || typeof ev !== 'object') {
-      this.emit({ type: 'error', error: garbage(this.ctx, data) });
-      return;
+    let ev = quickEvent(data);
+    if (ev === undefined) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        this.emit({ type: 'error', error: garbage(this.ctx, data) });
+        return;
+      }
+      if (parsed === null || typeof parsed !== 'object') {
+        this.emit({ type: 'error', error: garbage(this.ctx, data) });
+        return;
+      }
+      ev = parsed as Record<string, unknown>;
     }
     this.onEvent(ev as Record<string, any>, data);
   }
