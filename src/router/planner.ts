@@ -18,7 +18,12 @@ export interface PlannerOptions {
   now?: () => number;
 }
 
-export const candidateKey = (c: Candidate) => endpointKey(c.provider.name, c.endpoint.model);
+const keys = new WeakMap<Candidate, string>(); // candidates live as long as the catalog: built once each
+export function candidateKey(c: Candidate): string {
+  let k = keys.get(c);
+  if (k === undefined) keys.set(c, (k = endpointKey(c.provider.name, c.endpoint.model)));
+  return k;
+}
 
 export function createPlanner(opts: PlannerOptions): CandidatePlanner {
   const now = opts.now ?? Date.now;
