@@ -20,6 +20,9 @@
  * - `exec` runs one statement; `script` runs several statements with no params (DDL).
  * - `transaction(fn)` runs fn with a `Db` bound to one connection inside BEGIN … COMMIT (ROLLBACK
  *   when fn throws). Use the given `tx`, not the outer db, inside fn.
+ * - `writeBatch(sql, rows)` (optional; SQLite has it) runs one write statement once per row of
+ *   params in one transaction, off the calling thread where the driver can. Callers fall back to
+ *   `transaction` where it is missing.
  *
  * Schema changes are versioned migrations per feature namespace (src/store/migrations.ts).
  * `openDb(config)` opens the configured store once per Config and shares it between features.
@@ -42,6 +45,12 @@ export interface Db {
   script(sql: string): Promise<void>;
   /** Runs fn in one transaction on one connection; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Optional bulk write: `sql` run once per row of `rows` in one transaction, resolved once
+   * committed (then visible to query/get). SQLite runs it on a writer thread with its own
+   * connection, so the inserts cost the calling thread one message.
+   */
+  writeBatch?(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +112,7 @@ export async function openDb(config: Config): Promise<Db> {
   const e = entry;
   const db = await e.db;
   let closed = false;
+  const writeBatch = db.writeBatch?.bind(db);
   return {
     dialect: db.dialect,
     query: (sql, params) => db.query(sql, params),
@@ -110,6 +120,7 @@ export async function openDb(config: Config): Promise<Db> {
     exec: (sql, params) => db.exec(sql, params),
     script: (sql) => db.script(sql),
     transaction: (fn) => db.transaction(fn),
+    ...(writeBatch !== undefined ? { writeBatch } : {}),
     close: async () => {
       if (closed) return;
       closed = true;

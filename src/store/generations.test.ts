@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { GENERATION_MIGRATIONS, GenerationLog } from './generations.js';
 import type { GenerationRecord } from './generations-record.js';
@@ -81,6 +85,85 @@ describe('GenerationLog', () => {
     assert.deepEqual((await log.list({ limit: 1 })).map((g) => g.id), ['new']);
     assert.equal(await log.prune(2500), 2, 'retention deletes older records');
     assert.deepEqual((await log.list()).map((g) => g.id), ['new']);
+    await log.close();
+    await db.close();
+  });
+
+  it('drops the oldest records beyond maxBuffered and says how many', async () => {
+    const db = await fresh();
+    const drops: number[] = [];
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 1000, maxBuffered: 3, onError: (_e, n) => drops.push(n) });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) log.add(rec(id));
+    assert.deepEqual(drops, [1, 1]);
+    assert.equal(await log.get('a'), undefined);
+    await log.close();
+    assert.deepEqual((await db.query<{ id: string }>('SELECT id FROM generations ORDER BY id')).map((r) => r.id), ['c', 'd', 'e']);
+    await db.close();
+  });
+});
+
+describe('GenerationLog on a SQLite file (writer thread)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-genlog-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const onFile = async (name: string, migrated = true) => {
+    const db = openSqlite(join(dir, name));
+    if (migrated) await migrate(db, [GENERATION_MIGRATIONS]);
+    return db;
+  };
+
+  it('get sees a record before it is written, list after; close makes every record durable', async () => {
+    const path = 'durable.db';
+    const db = await onFile(path);
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 250 });
+    const ids = Array.from({ length: 1234 }, (_, i) => `g${String(i).padStart(4, '0')}`);
+    ids.slice(0, 1000).forEach((id, i) => log.add(rec(id, { created_at: 1_700_000_000_000 + i })));
+    assert.deepEqual(await log.get('g0999'), rec('g0999', { created_at: 1_700_000_000_999 }), 'served from memory while being written');
+    const listed = await log.list({ limit: 2 });
+    assert.deepEqual(listed.map((g) => g.id), ['g0999', 'g0998'], 'list sees everything added before it');
+    assert.equal(db.writerRunning, true, 'written by the writer thread');
+    assert.deepEqual(await log.get('g0000'), rec('g0000', { created_at: 1_700_000_000_000 }), 'read back from the table');
+    ids.slice(1000).forEach((id) => log.add(rec(id)));
+    await log.close();
+    await db.close();
+    const reader = new Database(join(dir, path), { readonly: true });
+    assert.equal((reader.prepare('SELECT COUNT(*) AS c FROM generations').get() as { c: number }).c, 1234, 'all on disk after close');
+    reader.close();
+  });
+
+  it('the database refusing writes keeps the records, reports through onError, and writes them once it accepts', async () => {
+    const db = await onFile('refusing.db', false); // no table yet: the writer thread's INSERT fails
+    const errors: unknown[] = [];
+    const log = new GenerationLog(db, { flushMs: 60_000, onError: (e) => errors.push(e) });
+    log.add(rec('kept'));
+    await log.flush();
+    assert.equal(errors.length, 1);
+    assert.match(String((errors[0] as Error).message), /no such table: generations/);
+    assert.deepEqual(await log.get('kept'), rec('kept'), 'still served');
+    await migrate(db, [GENERATION_MIGRATIONS]);
+    await log.flush();
+    assert.deepEqual((await log.list()).map((g) => g.id), ['kept']);
+    await log.close();
+    await db.close();
+  });
+
+  it('no SQLite statement of the log runs on the main thread', async () => {
+    const db = await onFile('main-thread.db');
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 50 });
+    const proto = Object.getPrototypeOf(db.handle.prepare('SELECT 1')) as { run: (...a: unknown[]) => unknown };
+    const run = proto.run;
+    let runs = 0;
+    proto.run = function (this: unknown, ...a: unknown[]) {
+      runs++;
+      return run.apply(this, a);
+    };
+    try {
+      for (let i = 0; i < 120; i++) log.add(rec(`m${i}`));
+      await log.flush();
+    } finally {
+      proto.run = run;
+    }
+    assert.equal(runs, 0, `${runs} INSERTs ran on the main thread`);
+    assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM generations'))!.c, 120);
     await log.close();
     await db.close();
   });

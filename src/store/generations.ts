@@ -5,7 +5,7 @@
  * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
  * records too, so a generation is queryable as soon as its response has been sent.
  */
-import type { Db } from './db.js';
+import type { Db, SqlValue } from './db.js';
 import type { GenerationRecord } from './generations-record.js';
 import type { MigrationSet } from './migrations.js';
 
@@ -58,8 +58,13 @@ const COLUMNS = [
 
 const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
-function toRow(g: GenerationRecord) {
-  return COLUMNS.map((c) => (c === 'attempts' ? JSON.stringify(g.attempts) : (g[c] as string | number | boolean | null)));
+/** The row in COLUMNS order (spelled out: this runs on the main thread once per request). */
+export function toRow(g: GenerationRecord): SqlValue[] {
+  return [
+    g.id, g.created_at, g.key_hash, g.key_kind, g.model, g.requested_model, g.provider, g.upstream_model, g.upstream_id, g.status, g.error,
+    g.streamed ? 1 : 0, g.cancelled ? 1 : 0, g.finish_reason, g.native_finish_reason, g.tokens_prompt, g.tokens_completion, g.tokens_reasoning, g.tokens_cached,
+    g.cost, g.latency_ms, g.ttft_ms, g.tokens_per_second, JSON.stringify(g.attempts),
+  ];
 }
 
 function fromRow(r: Record<string, unknown>): GenerationRecord {
@@ -72,6 +77,9 @@ function fromRow(r: Record<string, unknown>): GenerationRecord {
   for (const k of ['ttft_ms', 'tokens_per_second']) out[k] = r[k] == null ? null : Number(r[k]);
   return out as unknown as GenerationRecord;
 }
+
+/** Rows per writeBatch call (one transaction: bounds how long the writer holds the file's write lock). */
+const MAX_WRITE = 500;
 
 export interface GenerationLogOptions {
   flushMs: number;
@@ -111,48 +119,74 @@ export class GenerationLog {
     if (this.closed) return;
     this.buffer.push(g);
     this.pending.set(g.id, g);
-    if (this.buffer.length > this.opts.maxBuffered) {
-      const dropped = this.buffer.splice(0, this.buffer.length - this.opts.maxBuffered);
+    const over = this.buffer.length - this.opts.maxBuffered;
+    if (over > 0) {
+      const dropped = over === 1 ? [this.buffer.shift()!] : this.buffer.splice(0, over); // shift: O(1) on a full buffer
       for (const d of dropped) this.pending.delete(d.id);
       this.opts.onError?.(new Error('generation log buffer full'), dropped.length);
     }
-    if (this.buffer.length >= this.opts.batchSize) void this.flush();
-    else if (this.timer === undefined) {
-      this.timer = setTimeout(() => {
-        this.timer = undefined;
-        void this.flush();
-      }, this.opts.flushMs);
-      this.timer.unref();
-    }
+    if (this.buffer.length >= this.opts.batchSize) {
+      if (this.flushing === undefined) void this.flush(); // else the running flush starts the next one as it ends
+    } else if (this.timer === undefined) this.schedule();
   }
 
-  /** Writes everything buffered so far. */
+  private schedule(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.flush();
+    }, this.opts.flushMs);
+    this.timer.unref();
+  }
+
+  /** Writes everything buffered so far (resolves when committed, or when the write failed: the records stay buffered). */
   async flush(): Promise<void> {
-    while (this.flushing !== undefined) await this.flushing;
+    if (this.flushing !== undefined) {
+      await this.flushing;
+      // a flush started since took the whole buffer, this caller's records with it
+      if (this.flushing !== undefined) return this.flushing;
+    }
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
     this.flushing = (async () => {
-      try {
+      const ok = await this.write(batch);
+      this.flushing = undefined;
+      if (ok && !this.closed && this.buffer.length >= this.opts.batchSize) void this.flush();
+    })();
+    return this.flushing;
+  }
+
+  /** Writes one batch; on failure puts it back at the head of the buffer and retries in flush_ms. */
+  private async write(batch: GenerationRecord[]): Promise<boolean> {
+    let done = 0;
+    try {
+      if (this.db.writeBatch !== undefined) {
+        // the driver's bulk path (SQLite: the writer thread): the main thread only builds the rows
+        for (; done < batch.length; done += MAX_WRITE) {
+          const chunk = batch.length <= MAX_WRITE ? batch : batch.slice(done, done + MAX_WRITE);
+          const rows = new Array<SqlValue[]>(chunk.length);
+          for (let i = 0; i < chunk.length; i++) rows[i] = toRow(chunk[i]!);
+          await this.db.writeBatch(INSERT, rows);
+          this.written(chunk);
+        }
+      } else {
         await this.db.transaction(async (tx) => {
           for (const g of batch) await tx.exec(INSERT, toRow(g));
         });
-        for (const g of batch) if (this.pending.get(g.id) === g) this.pending.delete(g.id);
-      } catch (e) {
-        this.buffer = [...batch, ...this.buffer]; // kept for the next flush
-        this.opts.onError?.(e, 0);
-        if (!this.closed && this.timer === undefined) {
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            void this.flush();
-          }, this.opts.flushMs);
-          this.timer.unref();
-        }
-      } finally {
-        this.flushing = undefined;
+        this.written(batch);
       }
-    })();
-    await this.flushing;
+      return true;
+    } catch (e) {
+      this.buffer = (done === 0 ? batch : batch.slice(done)).concat(this.buffer); // kept for the next flush
+      this.opts.onError?.(e, 0);
+      if (!this.closed && this.timer === undefined) this.schedule();
+      return false;
+    }
+  }
+
+  /** Committed: lookups read them from the table from now on. */
+  private written(batch: readonly GenerationRecord[]): void {
+    for (const g of batch) if (this.pending.get(g.id) === g) this.pending.delete(g.id);
   }
 
   async get(id: string): Promise<GenerationRecord | undefined> {

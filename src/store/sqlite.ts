@@ -2,11 +2,23 @@
  * The SQLite `Db` (better-sqlite3): one connection in WAL mode, prepared statements cached.
  * better-sqlite3 is synchronous, so each call runs at once; an async transaction holds a lock
  * that makes other callers wait until it commits, so their statements never land inside it.
+ *
+ * The main thread never sleeps on another connection's lock (the writer thread's, another
+ * `serve --workers` process's, the CLI's): the connection's busy timeout is 0 and a statement
+ * refused with SQLITE_BUSY is retried after an async pause, for up to BUSY_TIMEOUT_MS.
+ * `writeBatch` (bulk inserts such as the generation log's) runs on a writer thread with its own
+ * connection (src/store/sqlite-writer.ts); a `:memory:` database has no file to share, so there
+ * it runs here.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Row, SqlValue } from './db.js';
+import { SqliteWriter, type WriterRow } from './sqlite-writer.js';
+
+/** How long a statement waits (asynchronously) for a lock held by another connection. */
+export const BUSY_TIMEOUT_MS = 5_000;
+const WRITER = { busyTimeoutMs: 10_000, cacheKiB: 2_048 };
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -16,8 +28,13 @@ export class SqliteDb implements Db {
   /** Resolves when the running transaction (if any) is over. */
   private lock: Promise<void> = Promise.resolve();
   private locked = false;
+  private writer: SqliteWriter | undefined;
 
-  constructor(readonly handle: Database.Database) {}
+  /** `path`: the database file (undefined for `:memory:`), for the writer thread's connection. */
+  constructor(
+    readonly handle: Database.Database,
+    readonly path?: string,
+  ) {}
 
   private prepare(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -44,24 +61,46 @@ export class SqliteDb implements Db {
     while (this.locked) await this.lock;
   }
 
-  async query<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]> {
+  async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (this.locked) await this.idle();
-    return this.direct.query<T>(sql, params);
+    return unlessBusy(() => this.prepare(sql).all(...bind(params)) as T[]);
   }
 
-  async get<T = Row>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined> {
+  async get<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     if (this.locked) await this.idle();
-    return this.direct.get<T>(sql, params);
+    return unlessBusy(() => this.prepare(sql).get(...bind(params)) as T | undefined);
   }
 
-  async exec(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }> {
+  async exec(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     if (this.locked) await this.idle();
-    return this.direct.exec(sql, params);
+    return unlessBusy(() => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
   }
 
   async script(sql: string): Promise<void> {
     if (this.locked) await this.idle();
-    return this.direct.script(sql);
+    return unlessBusy(() => void this.handle.exec(sql));
+  }
+
+  /**
+   * Runs `sql` once per row in one transaction: on the writer thread for a file, here for `:memory:`.
+   * Resolves once committed (the main connection then sees the rows).
+   */
+  async writeBatch(sql: string, rows: readonly WriterRow[]): Promise<void> {
+    if (this.path === undefined) {
+      if (this.locked) await this.idle();
+      const stmt = this.prepare(sql);
+      this.handle.transaction(() => {
+        for (const row of rows) stmt.run(bind(row));
+      })();
+      return;
+    }
+    this.writer ??= new SqliteWriter({ path: this.path, ...WRITER });
+    return this.writer.write(sql, rows);
+  }
+
+  /** True while a writer thread is running. */
+  get writerRunning(): boolean {
+    return this.writer?.running ?? false;
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
@@ -70,7 +109,7 @@ export class SqliteDb implements Db {
     let release!: () => void;
     this.lock = new Promise<void>((r) => (release = r));
     try {
-      this.handle.exec('BEGIN IMMEDIATE');
+      await retryBusy(() => this.handle.exec('BEGIN IMMEDIATE'));
       try {
         const out = await fn(this.direct);
         this.handle.exec('COMMIT');
@@ -86,6 +125,7 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     await this.idle();
     this.statements.clear();
     if (this.handle.open) this.handle.close();
@@ -96,6 +136,30 @@ function bind(params: readonly SqlValue[]): unknown[] {
   return params.map((p) => (p === true ? 1 : p === false ? 0 : p));
 }
 
+const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
+
+/** Runs a statement outside a transaction; refused for a lock held elsewhere, it is retried without blocking the thread. */
+function unlessBusy<T>(op: () => T): T | Promise<T> {
+  try {
+    return op();
+  } catch (e) {
+    if (!isBusy(e)) throw e;
+    return retryBusy(op);
+  }
+}
+
+async function retryBusy<T>(op: () => T): Promise<T> {
+  const until = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+    try {
+      return op();
+    } catch (e) {
+      if (!isBusy(e) || Date.now() >= until) throw e;
+    }
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 /** Opens (creating the directory and file) a SQLite database in WAL mode; ':memory:' for a throwaway one. */
 export function openSqlite(path: string): SqliteDb {
   const memory = path === ':memory:';
@@ -103,7 +167,8 @@ export function openSqlite(path: string): SqliteDb {
   const handle = new Database(memory ? ':memory:' : resolve(path));
   if (!memory) handle.pragma('journal_mode = WAL');
   handle.pragma('synchronous = NORMAL');
-  handle.pragma('busy_timeout = 5000');
   handle.pragma('foreign_keys = ON');
-  return new SqliteDb(handle);
+  // from here on a lock held elsewhere is waited for asynchronously (retryBusy), never by sleeping in SQLite
+  handle.pragma('busy_timeout = 0');
+  return new SqliteDb(handle, memory ? undefined : resolve(path));
 }

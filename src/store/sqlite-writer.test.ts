@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
+import { SqliteWriter } from './sqlite-writer.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-writer-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const TABLE = 'CREATE TABLE IF NOT EXISTS t (id TEXT PRIMARY KEY, n BIGINT NOT NULL, flag INTEGER NOT NULL, note TEXT)';
+const INSERT = 'INSERT INTO t (id, n, flag, note) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING';
+
+describe('sqlite writer thread', () => {
+  it('writeBatch on a file runs on the writer thread; the main connection reads the rows once it resolves', async () => {
+    const db = openSqlite(join(dir, 'a.db'));
+    await db.script(TABLE);
+    const rows = Array.from({ length: 1200 }, (_, i) => [`r${i}`, i, i % 2 === 0, i === 7 ? null : `note ${i}`]);
+    const written = db.writeBatch(INSERT, rows);
+    assert.equal(db.writerRunning, true, 'started by the first batch');
+    assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 0, 'not written on this thread');
+    await written;
+    assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 1200);
+    assert.deepEqual(await db.get('SELECT * FROM t WHERE id = ?', ['r7']), { id: 'r7', n: 7, flag: 0, note: null }, 'booleans bound as 0/1, null kept');
+    await db.writeBatch(INSERT, [['r7', 70, 1, 'dup']]);
+    assert.equal((await db.get<{ n: number }>('SELECT n FROM t WHERE id = ?', ['r7']))!.n, 7, 'same statement semantics (ON CONFLICT)');
+    await db.close();
+    assert.equal(db.writerRunning, false, 'close ends the thread');
+  });
+
+  it('a failing batch rejects with SQLite message and code, writes nothing, and the thread stays usable', async () => {
+    const db = openSqlite(join(dir, 'b.db'));
+    await assert.rejects(db.writeBatch(INSERT, [['x', 1, 0, null]]), (e: Error & { code?: string }) => /no such table: t/.test(e.message) && e.code === 'SQLITE_ERROR');
+    await db.script(TABLE);
+    await assert.rejects(db.writeBatch(INSERT, [['ok', 1, 0, null], ['bad', null, 0, null]]), /NOT NULL/);
+    assert.equal((await db.query('SELECT * FROM t')).length, 0, 'the whole batch rolled back');
+    await db.writeBatch(INSERT, [['ok', 1, 0, null]]);
+    assert.equal((await db.query('SELECT * FROM t')).length, 1);
+    await db.close();
+  });
+
+  it('a file that cannot be opened fails the writes (not the process); close still resolves', async () => {
+    const w = new SqliteWriter({ path: join(dir, 'missing', 'dir', 'c.db'), busyTimeoutMs: 100, cacheKiB: 1024 });
+    await assert.rejects(w.write(INSERT, [['x', 1, 0, null]]), /unable to open|cannot open|directory does not exist/i);
+    await assert.rejects(w.write(INSERT, [['x', 1, 0, null]]));
+    await w.close();
+    await assert.rejects(w.write(INSERT, []), /closed/);
+  });
+
+  it(':memory: runs writeBatch on this thread (no file to share)', async () => {
+    const db = openSqlite(':memory:');
+    await db.script(TABLE);
+    await db.writeBatch(INSERT, [['m', 1, true, null]]);
+    assert.equal(db.writerRunning, false);
+    assert.deepEqual(await db.get('SELECT flag FROM t'), { flag: 1 });
+    await db.close();
+  });
+
+  it('the main thread waits for a lock held by another connection without blocking its event loop', async () => {
+    const path = join(dir, 'd.db');
+    const db = openSqlite(path);
+    await db.script(TABLE);
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    other.prepare(INSERT).run('held', 1, 0, null);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 2);
+    const release = setTimeout(() => other.exec('COMMIT'), 60);
+    const started = Date.now();
+    // with a synchronous busy timeout these would sleep inside SQLite: the timer above could not run and they would fail
+    const [changes] = await Promise.all([db.exec(INSERT, ['mine', 2, 1, null]), db.transaction(async (tx) => tx.exec(INSERT, ['tx', 3, 0, null]))]);
+    clearInterval(ticker);
+    clearTimeout(release);
+    assert.equal(changes.changes, 1);
+    assert.ok(Date.now() - started >= 50, 'waited for the other connection');
+    assert.ok(ticks >= 5, `event loop kept running while waiting (${ticks} ticks)`);
+    assert.equal((await db.query('SELECT id FROM t')).length, 3);
+    other.close();
+    await db.close();
+  });
+
+  it('works compiled (dist layout, plain node, no tsx): the worker entry is found next to sqlite.js', async () => {
+    const out = resolve('node_modules/.cache', `switchyard-writer-test-${process.pid}`);
+    try {
+      execFileSync(process.execPath, [
+        'node_modules/typescript/bin/tsc', '--ignoreConfig', 'src/store/sqlite.ts', 'src/store/sqlite-writer-worker.ts', '--outDir', out, '--rootDir', 'src',
+        '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node', '--strict',
+      ], { stdio: 'pipe' });
+      const script = `
+        const { openSqlite } = await import(${JSON.stringify(join(out, 'store/sqlite.js'))});
+        const db = openSqlite(${JSON.stringify(join(dir, 'compiled.db'))});
+        await db.script(${JSON.stringify(TABLE)});
+        await db.writeBatch(${JSON.stringify(INSERT)}, [['c1', 1, 0, null], ['c2', 2, 1, 'x']]);
+        const running = db.writerRunning;
+        const n = (await db.get('SELECT COUNT(*) AS c FROM t')).c;
+        await db.close();
+        process.stdout.write(JSON.stringify({ running, n }));`;
+      const res = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      assert.deepEqual(JSON.parse(res), { running: true, n: 2 });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
