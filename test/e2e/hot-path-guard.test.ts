@@ -72,7 +72,8 @@ test('no JSON Schema compilation per request', async () => {
 
 test('no synchronous I/O on the request path (node --trace-sync-io)', async () => {
   const cfg = join(dir, 'cfg.json');
-  writeFileSync(cfg, JSON.stringify({ ...openaiConfig(fake.url), storage: { path: join(dir, 'p.db') } }));
+  // the generation log flushes (to its writer thread) inside the measured window
+  writeFileSync(cfg, JSON.stringify({ ...openaiConfig(fake.url), storage: { path: join(dir, 'p.db') }, generations: { flush_ms: 20 } }));
   const child = spawn(process.execPath, ['--trace-sync-io', '--import', 'tsx', 'src/cli/main.ts', 'serve', '--config', cfg, '--port', '0'], {
     env: { ...process.env, SWITCHYARD_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
