@@ -26,7 +26,8 @@ import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { GENERATION_MIGRATIONS, GenerationLog, toRow } from '../../src/store/generations.js';
-import type { GenerationRecord } from '../../src/store/generations-record.js';
+import { fromChatRecord, type GenerationRecord } from '../../src/store/generations-record.js';
+import type { ChatRecord } from '../../src/server/chat.js';
 import { migrate } from '../../src/store/migrations.js';
 
 const args = process.argv.slice(2);
@@ -55,7 +56,7 @@ class OldGenerationLog {
     this.flushing = (async () => {
       try {
         await this.db.transaction(async (tx) => {
-          for (const g of batch) await tx.exec(INSERT, toRow(g));
+          for (const g of batch) await tx.exec(INSERT, oldToRow(g));
         });
         for (const g of batch) if (this.pending.get(g.id) === g) this.pending.delete(g.id);
       } finally {
@@ -67,6 +68,9 @@ class OldGenerationLog {
   close = () => this.flush();
 }
 const COLUMNS = ['id', 'created_at', 'key_hash', 'key_kind', 'model', 'requested_model', 'provider', 'upstream_model', 'upstream_id', 'status', 'error', 'streamed', 'cancelled', 'finish_reason', 'native_finish_reason', 'tokens_prompt', 'tokens_completion', 'tokens_reasoning', 'tokens_cached', 'cost', 'latency_ms', 'ttft_ms', 'tokens_per_second', 'attempts'];
+function oldToRow(g: GenerationRecord) {
+  return COLUMNS.map((c) => (c === 'attempts' ? JSON.stringify(g.attempts) : (g[c as keyof GenerationRecord] as string | number | boolean | null)));
+}
 const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
 let seq = 0;
@@ -80,6 +84,31 @@ function record(): GenerationRecord {
     cost: 0.0000846, latency_ms: 3, ttft_ms: 3, tokens_per_second: null,
     attempts: [{ provider: 'openai', model: 'openai/gpt-4o-mini', upstream_model: 'gpt-4o-mini', status: 200, error: null, latency_ms: 2 }],
   };
+}
+
+/** A non-streaming tool-call request's ChatRecord, as the chat handler reports it (the fields the log reads). */
+function chatRecord(): ChatRecord {
+  const now = Date.now();
+  const usage = { prompt_tokens: 412, completion_tokens: 38, total_tokens: 450, cost: 0.0000846, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+  const message = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_gutenberg_books', arguments: '{"search_terms":["x"]}' } }] };
+  return {
+    generationId: `gen-${Math.floor(now / 1000)}-${(seq++).toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 16)}`,
+    principal: { kind: 'master', id: 'master-3b1f0c9a2e' },
+    request: { model: 'openai/gpt-4o-mini', stream: false, body: { model: 'openai/gpt-4o-mini', messages: [] } },
+    result: {
+      attempts: [{ provider: 'openai', model: 'openai/gpt-4o-mini', upstreamModel: 'gpt-4o-mini', status: 200, latencyMs: 2, startedAt: now - 3 }],
+      served: { provider: { name: 'openai' }, endpoint: { model: 'gpt-4o-mini', pricing: { prompt: '0.00000015', completion: '0.0000006' } } },
+      servedModel: 'openai/gpt-4o-mini',
+      response: { id: 'gen-x', object: 'chat.completion', created: 1, model: 'openai/gpt-4o-mini', choices: [{ index: 0, message, finish_reason: 'tool_calls', native_finish_reason: 'tool_calls' }], usage },
+      upstreamId: 'chatcmpl-9x8y7z6w5v4u3t2s1r0q',
+      firstTokenAt: now - 1,
+      cancelled: false,
+    },
+    error: undefined,
+    streamed: false,
+    startedAt: now - 3,
+    endedAt: now,
+  } as unknown as ChatRecord;
 }
 
 const records = (n: number) => Array.from({ length: n }, record);
@@ -188,12 +217,18 @@ async function main(): Promise<void> {
     for (const [v, x] of Object.entries(res))
       if (x.main.length > 0 && v !== 'none')
         console.log(`${v.padEnd(4)} per record, harness (${(base.main / 1000).toFixed(2)} µs) subtracted: main thread ${((median(x.main) - base.main) / 1000).toFixed(2)} µs, all threads ${((median(x.proc) - base.proc) / 1000).toFixed(2)} µs  (main, raw: ${x.main.map((n) => (n / 1000).toFixed(1)).join(' / ')})`);
-    // the main-side pieces of the new path
-    const recs = Array.from({ length: N }, record);
-    const t0 = mainCpuNs();
-    let s = 0;
-    for (const g of recs) s += toRow(g).length;
-    console.log(`toRow: ${((mainCpuNs() - t0) / N / 1000).toFixed(2)} µs/record (${s > 0 ? 'ok' : ''})`);
+    // the main-side pieces: the after-hook's record, its row
+    const chats = Array.from({ length: N }, chatRecord);
+    const recs = chats.map(fromChatRecord);
+    for (const [name, fn] of [['fromChatRecord (after-hook)', () => chats.forEach(fromChatRecord)], ['toRow (writer thread path)', () => recs.forEach((g) => toRow(g, true))], ['toRow before (COLUMNS.map, JSON.stringify)', () => recs.forEach(oldToRow)]] as const) {
+      const xs: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        const t0 = mainCpuNs();
+        fn();
+        xs.push((mainCpuNs() - t0) / N);
+      }
+      console.log(`${name}: ${(median(xs) / 1000).toFixed(2)} µs/record`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

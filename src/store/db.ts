@@ -21,8 +21,9 @@
  * - `transaction(fn)` runs fn with a `Db` bound to one connection inside BEGIN … COMMIT (ROLLBACK
  *   when fn throws). Use the given `tx`, not the outer db, inside fn.
  * - `writeBatch(sql, rows)` (optional; SQLite has it) runs one write statement once per row of
- *   params in one transaction, off the calling thread where the driver can. Callers fall back to
- *   `transaction` where it is missing.
+ *   params in one transaction, off the calling thread where the driver can; an object or array
+ *   param is written as its JSON text (so the calling thread need not stringify it). Callers fall
+ *   back to `transaction` where it is missing.
  *
  * Schema changes are versioned migrations per feature namespace (src/store/migrations.ts).
  * `openDb(config)` opens the configured store once per Config and shares it between features.
@@ -31,6 +32,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Config } from '../config/types.js';
 
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
+/** A `writeBatch` value: a SqlValue, or an object / array written as its JSON text (JSON.stringify). */
+export type BatchValue = SqlValue | Readonly<Record<string, unknown>> | readonly unknown[];
 export type Row = Record<string, unknown>;
 
 export interface Db {
@@ -50,7 +53,7 @@ export interface Db {
    * committed (then visible to query/get). SQLite runs it on a writer thread with its own
    * connection, so the inserts cost the calling thread one message.
    */
-  writeBatch?(sql: string, rows: readonly (readonly SqlValue[])[]): Promise<void>;
+  writeBatch?(sql: string, rows: readonly (readonly BatchValue[])[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@
  * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
  * records too, so a generation is queryable as soon as its response has been sent.
  */
-import type { Db, SqlValue } from './db.js';
+import type { BatchValue, Db, SqlValue } from './db.js';
 import type { GenerationRecord } from './generations-record.js';
 import type { MigrationSet } from './migrations.js';
 
@@ -58,12 +58,16 @@ const COLUMNS = [
 
 const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
-/** The row in COLUMNS order (spelled out: this runs on the main thread once per request). */
-export function toRow(g: GenerationRecord): SqlValue[] {
+/**
+ * The row in COLUMNS order (spelled out: this runs on the main thread once per request). `attempts`
+ * goes as JSON text, or with `asObject` as the array itself, for writeBatch (its writer thread
+ * stringifies it, which the main thread then doesn't pay).
+ */
+export function toRow(g: GenerationRecord, asObject = false): BatchValue[] {
   return [
     g.id, g.created_at, g.key_hash, g.key_kind, g.model, g.requested_model, g.provider, g.upstream_model, g.upstream_id, g.status, g.error,
     g.streamed ? 1 : 0, g.cancelled ? 1 : 0, g.finish_reason, g.native_finish_reason, g.tokens_prompt, g.tokens_completion, g.tokens_reasoning, g.tokens_cached,
-    g.cost, g.latency_ms, g.ttft_ms, g.tokens_per_second, JSON.stringify(g.attempts),
+    g.cost, g.latency_ms, g.ttft_ms, g.tokens_per_second, asObject ? g.attempts : JSON.stringify(g.attempts),
   ];
 }
 
@@ -164,14 +168,14 @@ export class GenerationLog {
         // the driver's bulk path (SQLite: the writer thread): the main thread only builds the rows
         for (; done < batch.length; done += MAX_WRITE) {
           const chunk = batch.length <= MAX_WRITE ? batch : batch.slice(done, done + MAX_WRITE);
-          const rows = new Array<SqlValue[]>(chunk.length);
-          for (let i = 0; i < chunk.length; i++) rows[i] = toRow(chunk[i]!);
+          const rows = new Array<BatchValue[]>(chunk.length);
+          for (let i = 0; i < chunk.length; i++) rows[i] = toRow(chunk[i]!, true);
           await this.db.writeBatch(INSERT, rows);
           this.written(chunk);
         }
       } else {
         await this.db.transaction(async (tx) => {
-          for (const g of batch) await tx.exec(INSERT, toRow(g));
+          for (const g of batch) await tx.exec(INSERT, toRow(g) as SqlValue[]);
         });
         this.written(batch);
       }

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer.js';
+import { bindValue, type WriterData, type WriterReply, type WriterRequest } from './sqlite-writer.js';
 
 const opts = workerData as WriterData;
 const port = parentPort!;
@@ -36,7 +36,7 @@ function write(req: WriterRequest): void {
   db ??= open();
   const stmt = prepare(db, req.sql);
   db.transaction(() => {
-    for (const row of req.rows) stmt.run(row.map((v) => (v === true ? 1 : v === false ? 0 : v)));
+    for (const row of req.rows) stmt.run(row.map(bindValue));
   })();
 }
 

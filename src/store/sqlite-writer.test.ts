@@ -25,7 +25,9 @@ describe('sqlite writer thread', () => {
     await written;
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 1200);
     assert.deepEqual(await db.get('SELECT * FROM t WHERE id = ?', ['r7']), { id: 'r7', n: 7, flag: 0, note: null }, 'booleans bound as 0/1, null kept');
-    await db.writeBatch(INSERT, [['r7', 70, 1, 'dup']]);
+    await db.writeBatch(INSERT, [['r7', 70, 1, 'dup'], ['obj', 1, 0, [{ a: 1, b: null }]], ['blob', 1, 0, new Uint8Array([1, 2])]]);
+    assert.equal((await db.get<{ note: string }>('SELECT note FROM t WHERE id = ?', ['obj']))!.note, '[{"a":1,"b":null}]', 'an object or array is written as JSON text');
+    assert.deepEqual([...(await db.get<{ note: Uint8Array }>('SELECT note FROM t WHERE id = ?', ['blob']))!.note], [1, 2], 'a blob stays a blob');
     assert.equal((await db.get<{ n: number }>('SELECT n FROM t WHERE id = ?', ['r7']))!.n, 7, 'same statement semantics (ON CONFLICT)');
     await db.close();
     assert.equal(db.writerRunning, false, 'close ends the thread');

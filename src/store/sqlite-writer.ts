@@ -11,7 +11,7 @@
  * A crashed thread fails the writes in flight; the next write starts a new one.
  */
 import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
-import type { SqlValue } from './db.js';
+import type { BatchValue } from './db.js';
 
 /** workerData of the writer thread. */
 export interface WriterData {
@@ -22,7 +22,7 @@ export interface WriterData {
   cacheKiB: number;
 }
 
-export type WriterRow = readonly SqlValue[];
+export type WriterRow = readonly BatchValue[];
 export interface WriterRequest {
   id: number;
   sql: string;
@@ -52,6 +52,13 @@ interface Waiter {
   resolve: () => void;
   reject: (err: Error) => void;
   done: Promise<void>;
+}
+
+/** A batch value as better-sqlite3 binds it: booleans as 0/1, objects and arrays (not blobs) as JSON text. */
+export function bindValue(v: BatchValue): unknown {
+  if (v === true) return 1;
+  if (v === false) return 0;
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) ? JSON.stringify(v) : v;
 }
 
 export class SqliteWriter {

@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Row, SqlValue } from './db.js';
-import { SqliteWriter, type WriterRow } from './sqlite-writer.js';
+import { bindValue, SqliteWriter, type WriterRow } from './sqlite-writer.js';
 
 /** How long a statement waits (asynchronously) for a lock held by another connection. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -90,7 +90,7 @@ export class SqliteDb implements Db {
       if (this.locked) await this.idle();
       const stmt = this.prepare(sql);
       this.handle.transaction(() => {
-        for (const row of rows) stmt.run(bind(row));
+        for (const row of rows) stmt.run(row.map(bindValue));
       })();
       return;
     }
