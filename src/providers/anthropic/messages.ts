@@ -13,6 +13,11 @@
  * - every tool_use must be answered in the next turn, and every tool_result must answer the
  *   turn before: a clear 400 here instead of Anthropic's.
  * - tool-call ids are made to match ^[a-zA-Z0-9_-]+$, the same way on both sides.
+ *
+ * Given the JSON text of each message's string content (`contentTexts`, from the request's own
+ * text), the blocks that carry a client value unchanged are noted with its text in `texts`, for
+ * the wire body to splice in (wire.ts); so is a tool call's arguments text, which is the JSON of
+ * the tool_use input.
  */
 import { badRequest } from '../../schema/errors.js';
 import type { AssistantMessage, CacheControl as PublicCacheControl, Message, ToolMessage } from '../../schema/types.js';
@@ -22,10 +27,19 @@ import { mergeSameRoleTurns } from '../shared/turns.js';
 import { contentBlocks, withCache } from './content.js';
 import { thinkingBlocks } from './reasoning-details.js';
 import type { ContentBlock, MessageParam, TextBlock, ToolResultBlock } from './types.js';
+import type { ClientTexts } from './wire.js';
 
 export interface ConvertedMessages {
   system?: string | TextBlock[];
   messages: MessageParam[];
+  /** Present when contentTexts was given. */
+  texts?: ClientTexts;
+}
+
+export interface ConvertOptions {
+  thinking: boolean;
+  /** Per message: the JSON text of its content when that is a string (shared/raw-strings.ts). */
+  contentTexts?: readonly (string | undefined)[];
 }
 
 /**
@@ -54,14 +68,16 @@ export function anthropicToolId(id: string): string {
   return s === '' ? 'call_' : s;
 }
 
-export function convertMessages(messages: readonly Message[], opts: { thinking: boolean }): ConvertedMessages {
+export function convertMessages(messages: readonly Message[], opts: ConvertOptions): ConvertedMessages {
   const system: TextBlock[] = [];
   let systemCached = false;
   const turns: MessageParam[] = [];
   const origins: Origins = new Map();
+  const texts: ClientTexts | undefined = opts.contentTexts === undefined ? undefined : { blocks: new Map() };
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const path = `messages[${i}]`;
+    const contentText = opts.contentTexts?.[i];
     switch (m.role) {
       case 'system':
       case 'developer': {
@@ -69,18 +85,23 @@ export function convertMessages(messages: readonly Message[], opts: { thinking: 
         for (const p of parts) {
           if (p.type !== 'text' || p.text.trim() === '') continue;
           if (p.cache_control != null) systemCached = true;
-          system.push(withCache<TextBlock>({ type: 'text', text: p.text }, p.cache_control));
+          const block = withCache<TextBlock>({ type: 'text', text: p.text }, p.cache_control);
+          system.push(block);
+          if (contentText !== undefined && typeof m.content === 'string') texts!.blocks.set(block, contentText);
         }
         break;
       }
-      case 'user':
-        turns.push({ role: 'user', content: contentBlocks(m.content, `${path}.content`) });
+      case 'user': {
+        const content = contentBlocks(m.content, `${path}.content`);
+        if (contentText !== undefined && typeof m.content === 'string' && content.length === 1) texts!.blocks.set(content[0]!, contentText);
+        turns.push({ role: 'user', content });
         break;
+      }
       case 'assistant':
-        turns.push(assistantTurn(m, path, opts.thinking, origins));
+        turns.push(assistantTurn(m, path, opts.thinking, origins, texts, contentText));
         break;
       case 'tool':
-        turns.push(toolTurn(m, path, origins));
+        turns.push(toolTurn(m, path, origins, texts, contentText));
         break;
     }
   }
@@ -101,33 +122,66 @@ export function convertMessages(messages: readonly Message[], opts: { thinking: 
   }
   trimPrefill(merged);
   const out: ConvertedMessages = { messages: merged };
-  if (system.length > 0) out.system = systemCached ? system : system.map((b) => b.text).join('\n\n');
+  if (system.length > 0) {
+    if (systemCached) out.system = system;
+    else {
+      out.system = system.length === 1 ? system[0]!.text : system.map((b) => b.text).join('\n\n');
+      const joined = texts !== undefined ? joinedText(system, texts) : undefined;
+      if (joined !== undefined) texts!.system = joined;
+    }
+  }
+  if (texts !== undefined) out.texts = texts;
   return out;
 }
 
-function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, origins: Origins): MessageParam {
+/** The JSON text of the system blocks' texts joined by a blank line, when every one has its text. */
+function joinedText(system: readonly TextBlock[], texts: ClientTexts): string | undefined {
+  if (system.length === 1) return texts.blocks.get(system[0]!);
+  let inner = '';
+  for (let k = 0; k < system.length; k++) {
+    const t = texts.blocks.get(system[k]!);
+    if (t === undefined) return undefined;
+    inner += (k === 0 ? '' : '\\n\\n') + t.slice(1, -1);
+  }
+  return `"${inner}"`;
+}
+
+function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
   const content: ContentBlock[] = thinking ? thinkingBlocks(m.reasoning_details) : [];
   const t: MessageParam = { role: 'assistant', content };
   const text = textOfContent(m.content);
   // models often put "\n\n" before a tool call; Anthropic rejects whitespace-only text blocks
-  if (text.trim() !== '') content.push({ type: 'text', text });
+  if (text.trim() !== '') {
+    const block: TextBlock = { type: 'text', text };
+    content.push(block);
+    if (contentText !== undefined && typeof m.content === 'string') texts!.blocks.set(block, contentText);
+  }
   const calls = m.tool_calls ?? [];
   for (let j = 0; j < calls.length; j++) {
     const tc = calls[j]!;
     const where = `${path}.tool_calls[${j}]`;
     const id = anthropicToolId(tc.id);
-    content.push({ type: 'tool_use', id, name: tc.function.name, input: toolArgumentsObject(tc.function.arguments, `${where}.function.arguments`, tc.id) });
+    const args = tc.function.arguments;
+    const block: ContentBlock = { type: 'tool_use', id, name: tc.function.name, input: toolArgumentsObject(args, `${where}.function.arguments`, tc.id) };
+    content.push(block);
     originOf(origins, t).calls.set(id, where);
+    if (texts !== undefined && typeof args === 'string') {
+      // parsed as it stood (not double-encoded, not empty): the arguments are the input's JSON
+      const json = args.trim();
+      if (json.charCodeAt(0) === 123 /* { */) texts.blocks.set(block, json);
+    }
   }
   cacheLast(content, m.cache_control);
   return t;
 }
 
-function toolTurn(m: ToolMessage, path: string, origins: Origins): MessageParam {
+function toolTurn(m: ToolMessage, path: string, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
   const id = anthropicToolId(m.tool_call_id);
   const block: ToolResultBlock = { type: 'tool_result', tool_use_id: id };
-  if (typeof m.content === 'string') block.content = m.content;
-  else {
+  if (typeof m.content === 'string') {
+    block.content = m.content;
+    if (contentText !== undefined) texts!.blocks.set(block, contentText);
+  } else {
     const blocks = contentBlocks(m.content, `${path}.content`);
     block.content = blocks.length > 0 ? blocks : '';
   }

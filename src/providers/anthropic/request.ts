@@ -10,11 +10,13 @@
  */
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import { badRequest } from '../../schema/errors.js';
+import { stringMemberTexts } from '../shared/raw-strings.js';
 import type { AdapterContext, UpstreamRequest } from '../types.js';
 import { convertMessages } from './messages.js';
 import { planTokens, thinkingConflict, wantsThinking } from './thinking.js';
 import { mapTools, toolsJson } from './tools.js';
 import type { MessagesRequest } from './types.js';
+import { bodyJson, type ClientTexts } from './wire.js';
 
 /**
  * The API version this mapping is written against (temperature/top_p/top_k, top-level `system`).
@@ -24,9 +26,14 @@ import type { MessagesRequest } from './types.js';
 export const ANTHROPIC_VERSION = '2023-06-01';
 
 export function buildAnthropicBody(req: CanonicalRequest, ctx: AdapterContext): MessagesRequest {
+  return assembleBody(req, ctx, undefined).body;
+}
+
+/** The body, and with the messages' content texts the client values its blocks carry unchanged (wire.ts). */
+function assembleBody(req: CanonicalRequest, ctx: AdapterContext, contentTexts: readonly (string | undefined)[] | undefined): { body: MessagesRequest; texts?: ClientTexts } {
   const think = wantsThinking(req.reasoning) && thinkingConflict(req.messages) === undefined;
   const plan = planTokens(req.reasoning, req.maxTokens, ctx.endpoint, think);
-  const { system, messages } = convertMessages(req.messages, { thinking: think });
+  const { system, messages, texts } = convertMessages(req.messages, { thinking: think, contentTexts });
   if (messages.length === 0) throw badRequest('messages: Anthropic needs at least one user or assistant message besides the system prompt');
 
   const body: MessagesRequest = { model: ctx.endpoint.model, max_tokens: plan.maxTokens, messages };
@@ -42,12 +49,20 @@ export function buildAnthropicBody(req: CanonicalRequest, ctx: AdapterContext): 
   if (plan.thinking !== undefined) body.thinking = plan.thinking;
   if (typeof src.user === 'string' && src.user !== '') body.metadata = { user_id: src.user };
   if (req.stream) body.stream = true;
-  return body;
+  return { body, texts };
+}
+
+/** The JSON text of each message's string content, read from the request's own text; undefined without it. */
+function contentTextsOf(req: CanonicalRequest): (string | undefined)[] | undefined {
+  const raw = req.raw?.of(req.messages);
+  if (raw === undefined) return undefined;
+  const texts = stringMemberTexts(raw, 'content');
+  return texts !== undefined && texts.length === req.messages.length ? texts : undefined;
 }
 
 export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext): UpstreamRequest {
   const p = ctx.provider;
-  const body = buildAnthropicBody(req, ctx);
+  const { body, texts } = assembleBody(req, ctx, contentTextsOf(req));
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'anthropic-version': typeof p.anthropic_version === 'string' ? p.anthropic_version : ANTHROPIC_VERSION,
@@ -56,17 +71,8 @@ export function buildAnthropicRequest(req: CanonicalRequest, ctx: AdapterContext
   if (p.api_key) headers['x-api-key'] = p.api_key;
   if (req.stream) headers.accept = 'text/event-stream';
   if (body.thinking !== undefined && body.tools !== undefined && p.interleaved_thinking !== false) addBeta(headers, INTERLEAVED_THINKING_BETA);
-  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: bodyJson(body, req) };
-}
-
-/** JSON.stringify(body), with the tools' JSON from toolsJson (cached for an unchanged tools list) spliced in last. */
-function bodyJson(body: MessagesRequest, req: CanonicalRequest): string {
-  const tools = body.tools;
-  if (tools === undefined) return JSON.stringify(body);
-  body.tools = undefined; // our own fresh object: left out of the stringify, then put back
-  const rest = JSON.stringify(body);
-  body.tools = tools;
-  return `${rest.slice(0, -1)},"tools":${toolsJson(req, tools)}}`;
+  const json = bodyJson(body, texts, body.tools === undefined ? undefined : toolsJson(req, body.tools));
+  return { method: 'POST', url: `${p.base_url}/v1/messages`, headers, body: json };
 }
 
 /**
