@@ -91,7 +91,7 @@ export type DbOpener = (storage: StorageConfig) => Promise<Db>;
 
 /** Store drivers by `storage.driver`. One line per driver. */
 export const DRIVERS: Record<string, DbOpener> = {
-  sqlite: async (s) => (await import('./sqlite.js')).openSqlite(s.path),
+  sqlite: async (s) => (await import('./sqlite.js')).openSqliteStorage(s),
   postgres: async (s) => (await import('./postgres.js')).openPostgresStorage(s),
 };
 

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { openSqlite } from './sqlite.js';
+import { parseConfig } from '../config/load.js';
+import { storageConfig } from './db.js';
+import { openSqlite, openSqliteStorage } from './sqlite.js';
 import { SqliteWriter } from './sqlite-writer.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-writer-'));
@@ -58,6 +60,31 @@ describe('sqlite writer thread', () => {
     await db.writeBatch(INSERT, [['m', 1, true, null]]);
     assert.equal(db.writerRunning, false);
     assert.deepEqual(await db.get('SELECT flag FROM t'), { flag: 1 });
+    await db.close();
+  });
+
+  it('storage.writer_thread: false runs batches on this thread; a non-boolean is a config error', async () => {
+    const storage = (raw: Record<string, unknown>) => storageConfig(parseConfig({ storage: { path: join(dir, 'opt.db'), ...raw } }, 't', {}).config);
+    const db = openSqliteStorage(storage({ writer_thread: false }));
+    await db.script(TABLE);
+    await db.writeBatch(INSERT, [['here', 1, 0, null]]);
+    assert.equal(db.writerRunning, false);
+    assert.equal((await db.query('SELECT * FROM t')).length, 1);
+    await db.close();
+    assert.throws(() => openSqliteStorage(storage({ writer_thread: 'no' })), /storage\.writer_thread: must be a boolean/);
+  });
+
+  it('a writer thread that dies fails its writes in flight; the next write starts a new one', async () => {
+    const db = openSqlite(join(dir, 'crash.db'));
+    await db.script(TABLE);
+    const writer = (db as unknown as { writer: SqliteWriter | undefined }).writer;
+    assert.equal(writer, undefined, 'not started before the first batch');
+    const inFlight = db.writeBatch(INSERT, [['lost', 1, 0, null]]);
+    const thread = (db as unknown as { writer: { worker: { terminate(): Promise<number> } } }).writer.worker;
+    await thread.terminate();
+    await assert.rejects(inFlight, /exited/);
+    await db.writeBatch(INSERT, [['again', 1, 0, null]]);
+    assert.deepEqual((await db.query<{ id: string }>('SELECT id FROM t')).map((r) => r.id).filter((id) => id === 'again'), ['again']);
     await db.close();
   });
 
