@@ -100,7 +100,10 @@ describe('sqlite writer thread', () => {
     const release = setTimeout(() => other.exec('COMMIT'), 60);
     const started = Date.now();
     // with a synchronous busy timeout these would sleep inside SQLite: the timer above could not run and they would fail
-    const [changes] = await Promise.all([db.exec(INSERT, ['mine', 2, 1, null]), db.transaction(async (tx) => tx.exec(INSERT, ['tx', 3, 0, null]))]);
+    const waiting = Promise.all([db.exec(INSERT, ['mine', 2, 1, null]), db.transaction(async (tx) => tx.exec(INSERT, ['tx', 3, 0, null]))]);
+    assert.deepEqual(await db.query('SELECT id FROM t'), [], 'reads go on while a transaction waits for the lock');
+    assert.ok(Date.now() - started < 50, 'read without waiting for the other connection');
+    const [changes] = await waiting;
     clearInterval(ticker);
     clearTimeout(release);
     assert.equal(changes.changes, 1);

@@ -63,22 +63,22 @@ export class SqliteDb implements Db {
 
   async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (this.locked) await this.idle();
-    return unlessBusy(() => this.prepare(sql).all(...bind(params)) as T[]);
+    return this.unlessBusy(() => this.prepare(sql).all(...bind(params)) as T[]);
   }
 
   async get<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     if (this.locked) await this.idle();
-    return unlessBusy(() => this.prepare(sql).get(...bind(params)) as T | undefined);
+    return this.unlessBusy(() => this.prepare(sql).get(...bind(params)) as T | undefined);
   }
 
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     if (this.locked) await this.idle();
-    return unlessBusy(() => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
+    return this.unlessBusy(() => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
   }
 
   async script(sql: string): Promise<void> {
     if (this.locked) await this.idle();
-    return unlessBusy(() => void this.handle.exec(sql));
+    return this.unlessBusy(() => void this.handle.exec(sql));
   }
 
   /**
@@ -104,23 +104,47 @@ export class SqliteDb implements Db {
   }
 
   async transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
-    await this.idle();
-    this.locked = true;
     let release!: () => void;
-    this.lock = new Promise<void>((r) => (release = r));
+    // while another connection holds the write lock this one's other callers go on (retryBusy waits idle, not locked)
+    await this.retryBusy(() => {
+      this.handle.exec('BEGIN IMMEDIATE');
+      this.locked = true; // in the same tick as BEGIN: no other caller's statement lands inside
+      this.lock = new Promise<void>((r) => (release = r));
+    });
     try {
-      await retryBusy(() => this.handle.exec('BEGIN IMMEDIATE'));
-      try {
-        const out = await fn(this.direct);
-        this.handle.exec('COMMIT');
-        return out;
-      } catch (e) {
-        if (this.handle.inTransaction) this.handle.exec('ROLLBACK');
-        throw e;
-      }
+      const out = await fn(this.direct);
+      this.handle.exec('COMMIT');
+      return out;
+    } catch (e) {
+      if (this.handle.inTransaction) this.handle.exec('ROLLBACK');
+      throw e;
     } finally {
       this.locked = false;
       release();
+    }
+  }
+
+  /** Runs a statement outside a transaction; refused for a lock held elsewhere, it is retried without blocking the thread. */
+  private unlessBusy<T>(op: () => T): T | Promise<T> {
+    try {
+      return op();
+    } catch (e) {
+      if (!isBusy(e)) throw e;
+      return this.retryBusy(op);
+    }
+  }
+
+  /** Retries `op` after growing async pauses while it fails with SQLITE_BUSY, each time once no transaction of this connection runs. */
+  private async retryBusy<T>(op: () => T): Promise<T> {
+    const until = Date.now() + BUSY_TIMEOUT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      if (this.locked) await this.idle();
+      try {
+        return op();
+      } catch (e) {
+        if (!isBusy(e) || Date.now() >= until) throw e;
+      }
+      await new Promise((r) => setTimeout(r, pause));
     }
   }
 
@@ -137,28 +161,6 @@ function bind(params: readonly SqlValue[]): unknown[] {
 }
 
 const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
-
-/** Runs a statement outside a transaction; refused for a lock held elsewhere, it is retried without blocking the thread. */
-function unlessBusy<T>(op: () => T): T | Promise<T> {
-  try {
-    return op();
-  } catch (e) {
-    if (!isBusy(e)) throw e;
-    return retryBusy(op);
-  }
-}
-
-async function retryBusy<T>(op: () => T): Promise<T> {
-  const until = Date.now() + BUSY_TIMEOUT_MS;
-  for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
-    try {
-      return op();
-    } catch (e) {
-      if (!isBusy(e) || Date.now() >= until) throw e;
-    }
-    await new Promise((r) => setTimeout(r, pause));
-  }
-}
 
 export interface SqliteOptions {
   /** writeBatch on a writer thread (default true); false runs it on the calling thread (one worker thread's ~9 MiB less RSS). */
