@@ -2,7 +2,8 @@
  * In-process micro-benchmark of the Anthropic adapter's hot path against the OpenAI adapter's
  * equivalent, on the bench workload (bench/workload.ts):
  *
- *   build      buildRequest of the validated REQUEST (JSON and streaming), AdapterContext as the router builds it
+ *   build      buildRequest of the validated REQUEST (JSON and streaming; and ten steps into a tool loop),
+ *              AdapterContext as the router builds it
  *   parse      parseResponse of the parsed ANTHROPIC_JSON / OPENAI_JSON (and with the JSON.parse)
  *   stream     the stream parser over ANTHROPIC_SSE / OPENAI_SSE, fed whole and split per event
  *
@@ -35,6 +36,8 @@ const opt = (name: string) => {
 const N = Number(opt('n') ?? 20_000);
 const ROUNDS = Number(opt('rounds') ?? 5);
 const ONLY = new Set((opt('only') ?? 'build,parse,stream').split(','));
+/** --piece SUBSTRING: only the pieces whose name contains it. */
+const PIECE = opt('piece');
 const BEFORE = opt('before');
 const WITH_OPENAI = !args.includes('--no-openai');
 
@@ -79,6 +82,19 @@ function ctxFor(v: Variant): AdapterContext {
   return { provider, endpoint, generationId: 'gen-1733000000-abcdefghijklmnopqrst' };
 }
 
+/** The bench request ten steps into an agent loop: each step a tool call and a ~1 KB tool result. */
+const BOOKS = JSON.stringify(Array.from({ length: 8 }, (_, i) => ({ id: 4300 + i, title: `Ulysses, vol. ${i}`, authors: ['Joyce, James'], languages: ['en'], download_count: 1000 + i })));
+const LOOP = {
+  ...REQUEST,
+  messages: [
+    ...REQUEST.messages,
+    ...Array.from({ length: 10 }, (_, i) => [
+      { role: 'assistant', content: null, tool_calls: [{ id: `call_${i}`, type: 'function', function: { name: 'search_gutenberg_books', arguments: '{"search_terms":["james","joyce"],"limit":5}' } }] },
+      { role: 'tool', tool_call_id: `call_${i}`, content: BOOKS },
+    ]).flat(),
+  ],
+};
+
 let sink = 0;
 const emit = (e: StreamEvent) => void (sink += e.type.length);
 const whole = (sse: string) => [Buffer.from(sse)];
@@ -88,6 +104,7 @@ const perEvent = (sse: string) => sse.split(/(?<=\n\n)/).map((s) => Buffer.from(
 const PIECES: { name: string; group: string; make: (v: Variant, ctx: AdapterContext) => () => unknown }[] = [
   { name: 'buildRequest (json)', group: 'build', make: (v, ctx) => { const r = v.validate(REQUEST); return () => v.adapter.buildRequest(r, ctx); } },
   { name: 'buildRequest (stream)', group: 'build', make: (v, ctx) => { const r = v.validate({ ...REQUEST, stream: true }); return () => v.adapter.buildRequest(r, ctx); } },
+  { name: 'buildRequest (10-step loop)', group: 'build', make: (v, ctx) => { const r = v.validate(LOOP); return () => v.adapter.buildRequest(r, ctx); } },
   { name: 'parseResponse', group: 'parse', make: (v, ctx) => { const b = JSON.parse(v.kind === 'anthropic' ? ANTHROPIC_JSON : OPENAI_JSON); return () => v.adapter.parseResponse(b, ctx); } },
   { name: 'JSON.parse + parseResponse', group: 'parse', make: (v, ctx) => { const t = v.kind === 'anthropic' ? ANTHROPIC_JSON : OPENAI_JSON; return () => v.adapter.parseResponse(JSON.parse(t), ctx); } },
   ...(['whole', 'per event'] as const).map((how) => ({
@@ -115,7 +132,7 @@ function round(fn: () => unknown): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 const results: { piece: string; us: number[]; min: number[] }[] = [];
-for (const piece of PIECES.filter((p) => ONLY.has(p.group))) {
+for (const piece of PIECES.filter((p) => ONLY.has(p.group) && (PIECE === undefined || p.name.includes(PIECE)))) {
   const fns = variants.map((v) => piece.make(v, ctxFor(v)));
   for (const fn of fns) for (let i = 0; i < N / 4; i++) fn();
   const times: number[][] = fns.map(() => []);

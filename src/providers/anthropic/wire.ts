@@ -8,7 +8,7 @@
  * Same value as JSON.stringify(body): a spliced text is what JSON.parse read that very value
  * from, and member order aside (spliced members come last) the rest is JSON.stringify's.
  */
-import type { ContentBlock, MessageParam, MessagesRequest, TextBlock } from './types.js';
+import type { ContentBlock, MessageParam, MessagesRequest, TextBlock, ToolResultBlock, ToolUseBlock } from './types.js';
 
 /** The JSON texts of client values that blocks of a body carry unchanged. */
 export interface ClientTexts {
@@ -21,11 +21,13 @@ export interface ClientTexts {
 /** The member of a block whose JSON ClientTexts holds, by block type. */
 const FIELD: Record<string, string | undefined> = { text: 'text', tool_result: 'content', tool_use: 'input' };
 
-// MessageParam, and a text block without cache_control, are written by hand below: a member added
-// to either type must be added there too (these fail to compile until it is).
+// MessageParam, and the common blocks without their optional members, are written by hand below:
+// a member added to one of these types must be added there too (these fail to compile until it is).
 const allWritten: Exclude<keyof MessageParam, 'role' | 'content'> extends never ? true : never = true;
 const allWrittenText: Exclude<keyof TextBlock, 'type' | 'text' | 'cache_control'> extends never ? true : never = true;
-void allWritten, allWrittenText;
+const allWrittenUse: Exclude<keyof ToolUseBlock, 'type' | 'id' | 'name' | 'input' | 'cache_control'> extends never ? true : never = true;
+const allWrittenResult: Exclude<keyof ToolResultBlock, 'type' | 'tool_use_id' | 'content' | 'is_error' | 'cache_control'> extends never ? true : never = true;
+void allWritten, allWrittenText, allWrittenUse, allWrittenResult;
 
 export function bodyJson(body: MessagesRequest, texts: ClientTexts | undefined, toolsText: string | undefined): string {
   if (texts === undefined || texts.blocks.size === 0) {
@@ -52,11 +54,23 @@ function blocksJson(blocks: readonly (ContentBlock | TextBlock)[], texts: Client
     const text = texts.blocks.get(b);
     const field = text === undefined ? undefined : FIELD[b.type];
     if (i > 0) out += ',';
-    if (field === undefined) out += JSON.stringify(b);
-    else if (b.type === 'text' && b.cache_control === undefined) out += `{"type":"text","text":${text}}`; // the common block, without a stringify
-    else out += spliced(b, [field], [text]);
+    out += field === undefined ? JSON.stringify(b) : (plainBlockJson(b, text!) ?? spliced(b, [field], [text]));
   }
   return `${out}]`;
+}
+
+/** The common blocks, written without a stringify of the block: no cache_control, no is_error. */
+function plainBlockJson(b: ContentBlock, text: string): string | undefined {
+  switch (b.type) {
+    case 'text':
+      return b.cache_control === undefined ? `{"type":"text","text":${text}}` : undefined;
+    case 'tool_use':
+      return b.cache_control === undefined ? `{"type":"tool_use","id":${JSON.stringify(b.id)},"name":${JSON.stringify(b.name)},"input":${text}}` : undefined;
+    case 'tool_result':
+      return b.cache_control === undefined && b.is_error === undefined ? `{"type":"tool_result","tool_use_id":${JSON.stringify(b.tool_use_id)},"content":${text}}` : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /**

@@ -33,6 +33,11 @@ describe('stringMemberTexts', () => {
     check(JSON.stringify(MESSAGES, null, 2));
     check(JSON.stringify(MESSAGES, null, '\t').replace(/\n/g, '\r\n'));
   });
+  test('strings with many escaped quotes and backslashes (JSON tool results)', () => {
+    const result = JSON.stringify({ books: Array.from({ length: 20 }, (_, i) => ({ id: i, title: `T "${i}" \\ \\"` })) });
+    check(JSON.stringify([{ role: 'tool', content: result, tool_call_id: 'x' }, { role: 'user', content: '\\"\\\\"' }, { content: result }]));
+    check(JSON.stringify([{ role: 'tool', content: '\\'.repeat(9) + '"'.repeat(9) + '\\"'.repeat(9), x: '"'.repeat(9) }]));
+  });
   test('escapes the client chose (\\u, \\/) stay as they were written', () => {
     const text = '[{"role":"user","content":"caf\\u00e9 \\/ \\ud83d\\ude00"}]';
     assert.deepEqual(stringMemberTexts(text, 'content'), ['"caf\\u00e9 \\/ \\ud83d\\ude00"']);

@@ -26,13 +26,24 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** Index just past the closing quote of the string whose opening quote is at `i`. */
+/** The rest of a string literal after a position inside it: runs without `"` or `\`, escapes, the closing quote. */
+const STRING_REST = /[^"\\]*(?:\\[^][^"\\]*)*"/y;
+
+/**
+ * Index just past the closing quote of the string whose opening quote is at `i`. Jumps from quote
+ * to quote (native indexOf: next to free for plain text); a string with many escaped quotes (a
+ * JSON tool result) is finished by one sticky regex instead (~1 ns a character, 3× the jumps).
+ */
 function skipString(text: string, i: number): number {
   let j = text.indexOf('"', i + 1);
-  while (j !== -1) {
+  for (let escaped = 0; j !== -1; escaped++) {
     let k = j - 1;
     while (text.charCodeAt(k) === BACKSLASH) k--;
     if ((j - 1 - k) % 2 === 0) return j + 1; // an even run of backslashes: the quote is not escaped
+    if (escaped === 4) {
+      STRING_REST.lastIndex = j + 1;
+      return STRING_REST.test(text) ? STRING_REST.lastIndex : text.length;
+    }
     j = text.indexOf('"', j + 1);
   }
   return text.length;
