@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../config/load.js';
 import { storageConfig } from './db.js';
@@ -85,6 +86,18 @@ describe('sqlite writer thread', () => {
     await assert.rejects(inFlight, /exited/);
     await db.writeBatch(INSERT, [['again', 1, 0, null]]);
     assert.deepEqual((await db.query<{ id: string }>('SELECT id FROM t')).map((r) => r.id).filter((id) => id === 'again'), ['again']);
+    await db.close();
+  });
+
+  it('a writer thread that cannot start makes SqliteDb write on this thread (the failed batch is reported, later ones written)', async () => {
+    const db = openSqlite(join(dir, 'nostart.db'));
+    await db.script(TABLE);
+    const broken = new SqliteWriter({ path: join(dir, 'nostart.db'), busyTimeoutMs: 100, cacheKiB: 1024 }, () => new Worker('throw new Error("cannot load better-sqlite3")', { eval: true }));
+    (db as unknown as { writer: SqliteWriter }).writer = broken;
+    await assert.rejects(db.writeBatch(INSERT, [['first', 1, 0, null]]), /cannot load better-sqlite3/);
+    assert.equal(broken.unusable, true);
+    await db.writeBatch(INSERT, [['second', 1, 0, null]]);
+    assert.deepEqual((await db.query<{ id: string }>('SELECT id FROM t')).map((r) => r.id), ['second']);
     await db.close();
   });
 

@@ -8,7 +8,9 @@
  * The thread is started on the first write, is unref'd while idle (it never keeps the process
  * alive on its own, but does while a write is in flight), loads only better-sqlite3, and runs
  * with small heap limits and a small page cache (its memory counts against the gateway's RSS).
- * A crashed thread fails the writes in flight; the next write starts a new one.
+ * A crashed thread fails the writes in flight; the next write starts a new one. A thread that
+ * fails before its first answer (it cannot load its modules) marks the writer `unusable`, and
+ * SqliteDb writes on the main thread from then on.
  */
 import { SHARE_ENV, Worker, type WorkerOptions } from 'node:worker_threads';
 import type { BatchValue } from './db.js';
@@ -63,16 +65,28 @@ export function bindValue(v: BatchValue): unknown {
 
 export class SqliteWriter {
   private worker: Worker | undefined;
+  private answered = false;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiter>();
   private closed = false;
+  /** The thread could not be started (or failed before its first answer): the caller writes on its own thread instead. */
+  unusable = false;
 
-  constructor(private readonly data: WriterData) {}
+  constructor(
+    private readonly data: WriterData,
+    private readonly spawnThread: (data: WriterData) => Worker = spawn,
+  ) {}
 
   /** Runs `sql` once per row, all in one transaction on the writer's connection; resolves when committed. */
   write(sql: string, rows: readonly WriterRow[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('sqlite writer: closed'));
-    const w = this.worker ?? this.start();
+    let w: Worker;
+    try {
+      w = this.worker ?? this.start();
+    } catch (e) {
+      this.unusable = true;
+      return Promise.reject(e);
+    }
     if (this.waiting.size === 0) w.ref();
     const id = this.nextId++;
     const waiter = {} as Waiter;
@@ -91,16 +105,21 @@ export class SqliteWriter {
   }
 
   private start(): Worker {
-    const w = spawn(this.data);
+    const w = this.spawnThread(this.data);
+    this.answered = false;
     w.unref();
     w.on('message', (m: WriterReply) => this.settle(m));
-    w.on('error', (err) => this.fail(w, err));
+    w.on('error', (err) => {
+      if (this.worker === w && !this.answered) this.unusable = true; // e.g. its modules failed to load: no point restarting it
+      this.fail(w, err);
+    });
     w.on('exit', (code) => this.fail(w, new Error(`sqlite writer thread exited (code ${code})`)));
     this.worker = w;
     return w;
   }
 
   private settle(m: WriterReply): void {
+    this.answered = true;
     const waiter = this.waiting.get(m.id);
     if (waiter === undefined) return;
     this.waiting.delete(m.id);

@@ -86,7 +86,7 @@ export class SqliteDb implements Db {
    * Resolves once committed (the main connection then sees the rows).
    */
   async writeBatch(sql: string, rows: readonly WriterRow[]): Promise<void> {
-    if (this.path === undefined) {
+    if (this.path === undefined || this.writer?.unusable === true) {
       if (this.locked) await this.idle();
       const stmt = this.prepare(sql);
       this.handle.transaction(() => {
