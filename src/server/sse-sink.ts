@@ -12,10 +12,19 @@ const SSE_HEADERS = {
 /**
  * SSE writer: sends headers on the first frame or keep-alive comment, writes a keep-alive comment
  * every `keepaliveMs` (0 = never) while no data has been sent, and stops them once data flows.
+ *
+ * Frames are gathered and written with one `res.write` per batch: every `res.write` on a chunked
+ * response costs several µs (chunk framing, corking, a write request), and one upstream read
+ * usually yields several frames. The batch is written at the end of the microtask that produced
+ * its first frame (before the stream loop waits for the next upstream read, so nothing is held
+ * back for the next read), or at once by `end()`.
  */
 export class ResponseSink implements StreamSink {
   private timer: NodeJS.Timeout | undefined;
   private dataSent = false;
+  /** Frames written since the last flush ('' when none). */
+  private buffered = '';
+  private readonly flushSoon = () => this.flush();
   constructor(
     private readonly res: ServerResponse,
     private readonly generationId: string,
@@ -47,9 +56,13 @@ export class ResponseSink implements StreamSink {
     this.res.write(': SWITCHYARD PROCESSING\n\n');
   }
 
-  /** Ends the response (after any frame not yet written). */
+  /** Ends the response, with the frames not yet written in the same write. */
   end(): void {
-    if (!this.res.writableEnded) this.res.end();
+    const batch = this.buffered;
+    this.buffered = '';
+    if (this.res.writableEnded) return;
+    if (batch !== '' && !this.res.destroyed) this.res.end(batch);
+    else this.res.end();
   }
 
   write(frame: string): void {
@@ -57,8 +70,28 @@ export class ResponseSink implements StreamSink {
     if (!this.dataSent) {
       this.dataSent = true;
       this.stopComments();
+      // headers now, so `committed` is true from the first frame on
       this.ensureHeaders();
     }
-    this.res.write(frame);
+    if (this.buffered === '') {
+      this.buffered = frame;
+      queueMicrotask(this.flushSoon);
+    } else {
+      this.buffered += frame;
+    }
+  }
+
+  /** Writes the frames gathered so far (no-op when none, or when end() took them). */
+  flush(): void {
+    const batch = this.buffered;
+    if (batch === '') return;
+    this.buffered = '';
+    if (this.res.writableEnded || this.res.destroyed) return;
+    try {
+      this.res.write(batch);
+    } catch (e) {
+      // a microtask must not throw: the response is unusable, close it
+      this.res.destroy(e as Error);
+    }
   }
 }
