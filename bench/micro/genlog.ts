@@ -5,6 +5,8 @@
  *
  *   old   the log as it was before the writer thread: every batch INSERTed on the main thread
  *         (one transaction, one async exec per row); kept below as OldGenerationLog
+ *   main  src/store/generations.ts with `storage.writer_thread: false`: one prepared INSERT run per row
+ *         in a better-sqlite3 transaction, on the main thread
  *   new   src/store/generations.ts: rows built here, written by the SQLite writer thread
  *
  * Main-thread CPU is the main thread's own (/proc/thread-self/schedstat, ns); process CPU
@@ -35,7 +37,7 @@ const opt = (k: string, d: number) => (args.includes(`--${k}`) ? Number(args[arg
 const N = opt('n', 20_000);
 const ROUNDS = opt('rounds', 3);
 const BURST = opt('burst', 20_000);
-const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1]!.split(',') as Variant[]) : (['none', 'old', 'new'] as const);
+const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1]!.split(',') as Variant[]) : (['none', 'old', 'main', 'new'] as const);
 
 /** The log's write path before the writer thread (add, flush on batch_size, flush). */
 class OldGenerationLog {
@@ -120,7 +122,7 @@ const processCpuNs = () => {
 /** Records arrive ~10,000/s (50 every 5 ms), faster than the bench's gateway serves them. */
 const turn = () => new Promise<void>((r) => setTimeout(r, 5));
 
-type Variant = 'none' | 'old' | 'new';
+type Variant = 'none' | 'old' | 'main' | 'new';
 interface Log {
   add(g: GenerationRecord): void;
   flush(): Promise<void>;
@@ -131,7 +133,7 @@ interface Log {
 const NO_LOG: Log = { add: () => undefined, flush: async () => undefined, close: async () => undefined };
 
 async function open(variant: Variant, dir: string, tag: string): Promise<{ log: Log; db: Db }> {
-  const { config } = parseConfig({ storage: { path: join(dir, `${tag}.db`) } }, join(dir, 'cfg.json'), {});
+  const { config } = parseConfig({ storage: { path: join(dir, `${tag}.db`), writer_thread: variant !== 'main' } }, join(dir, 'cfg.json'), {});
   const db = await openDb(config);
   await migrate(db, [GENERATION_MIGRATIONS]);
   const log: Log = variant === 'none' ? NO_LOG : variant === 'old' ? new OldGenerationLog(db) : new GenerationLog(db, { flushMs: 1000, batchSize: 200 });
@@ -194,9 +196,9 @@ async function rssChild(variant: Variant): Promise<void> {
 async function main(): Promise<void> {
   if (args[0] === '--rss-child') return rssChild(args[1] as Variant);
   if (args.includes('--rss')) {
-    const runs: Record<string, { idle: number; peak: number; after: number }[]> = { old: [], new: [] };
+    const runs: Record<string, { idle: number; peak: number; after: number }[]> = { old: [], main: [], new: [] };
     for (let r = 0; r < ROUNDS; r++)
-      for (const v of ['old', 'new'] as const) {
+      for (const v of ['old', 'main', 'new'] as const) {
         const out = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--rss-child', v, '--burst', String(BURST)], { encoding: 'utf8' });
         if (out.status !== 0) throw new Error(out.stderr);
         runs[v]!.push(JSON.parse(out.stdout));
@@ -207,7 +209,7 @@ async function main(): Promise<void> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'genlog-cpu-'));
   try {
-    const res: Record<Variant, { main: number[]; proc: number[] }> = { none: { main: [], proc: [] }, old: { main: [], proc: [] }, new: { main: [], proc: [] } };
+    const res: Record<Variant, { main: number[]; proc: number[] }> = { none: { main: [], proc: [] }, old: { main: [], proc: [] }, main: { main: [], proc: [] }, new: { main: [], proc: [] } };
     for (let r = 0; r < ROUNDS; r++)
       for (const v of ONLY) {
         const x = await cpuRun(v, dir, `${v}${r}`);
