@@ -112,6 +112,22 @@ describe('tool calls and results', () => {
       is400(/messages\[4\]\.tool_call_id: "call_1" answers a tool call that is not in the assistant message right before it/),
     );
   });
+  test('pairs checked across merged turns, many parallel calls, and a repeated id (named by its last call)', () => {
+    const many = Array.from({ length: 40 }, (_, k) => call(`call_${k}`, 'f', '{}'));
+    const results = (ids: string[]): Message[] => ids.map((id) => ({ role: 'tool', tool_call_id: id, content: 'r' }));
+    const ok = convert([{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: many }, ...results(many.map((c) => c.id).reverse())]);
+    assert.equal(ok.messages[2]!.content.length, 40);
+    assert.throws(
+      () => convert([{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: many }, ...results(many.slice(1).map((c) => c.id))]),
+      is400(/messages\[1\]\.tool_calls\[0\]: tool call "call_0" has no tool result/),
+    );
+    assert.throws(
+      () => convert([{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: many }, ...results([...many.map((c) => c.id), 'call_x'])]),
+      is400(/messages\[42\]\.tool_call_id: "call_x" answers a tool call/),
+    );
+    const twice = [call('call_d', 'f', '{}'), call('call_e', 'f', '{}'), call('call_d', 'f', '{}')];
+    assert.throws(() => convert([{ role: 'user', content: 'q' }, { role: 'assistant', content: null, tool_calls: twice }, ...results(['call_e'])]), is400(/messages\[1\]\.tool_calls\[2\]: tool call "call_d"/));
+  });
   test('ids outside ^[a-zA-Z0-9_-]+$ are rewritten the same way on both sides', () => {
     assert.equal(anthropicToolId('call_abc-1'), 'call_abc-1');
     assert.equal(anthropicToolId('functions.get_weather:0'), 'functions_get_weather_0');

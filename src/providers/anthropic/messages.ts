@@ -22,7 +22,7 @@
 import { badRequest } from '../../schema/errors.js';
 import type { AssistantMessage, CacheControl as PublicCacheControl, Message, ToolMessage } from '../../schema/types.js';
 import { textOfContent } from '../shared/content.js';
-import { toolArgumentsObject } from '../shared/tool-arguments.js';
+import { parseToolArguments, toolArgumentsObject } from '../shared/tool-arguments.js';
 import { mergeSameRoleTurns } from '../shared/turns.js';
 import { contentBlocks, withCache } from './content.js';
 import { thinkingBlocks } from './reasoning-details.js';
@@ -45,19 +45,29 @@ export interface ConvertOptions {
 /**
  * Where a turn's tool calls and results came from (`messages[3].tool_calls[0]`), for error
  * messages. Kept beside the turns, only for turns that have any, so the turns themselves are the
- * request's messages as they are: no copy at the end.
+ * request's messages as they are: no copy at the end. Positions, not paths: a path is written only
+ * for an error.
  */
+interface Ref {
+  /** The Anthropic tool id. */
+  id: string;
+  msg: number;
+  /** The call's index in tool_calls; -1 for a tool result. */
+  call: number;
+}
 interface Origin {
-  calls: Map<string, string>;
-  results: Map<string, string>;
+  calls: Ref[];
+  results: Ref[];
 }
 type Origins = Map<MessageParam, Origin>;
 
 function originOf(origins: Origins, t: MessageParam): Origin {
   let o = origins.get(t);
-  if (o === undefined) origins.set(t, (o = { calls: new Map(), results: new Map() }));
+  if (o === undefined) origins.set(t, (o = { calls: [], results: [] }));
   return o;
 }
+
+const refPath = (r: Ref) => (r.call < 0 ? `messages[${r.msg}].tool_call_id` : `messages[${r.msg}].tool_calls[${r.call}]`);
 
 const SAFE_ID = /^[a-zA-Z0-9_-]+$/;
 
@@ -76,7 +86,6 @@ export function convertMessages(messages: readonly Message[], opts: ConvertOptio
   const texts: ClientTexts | undefined = opts.contentTexts === undefined ? undefined : { blocks: new Map() };
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    const path = `messages[${i}]`;
     const contentText = opts.contentTexts?.[i];
     switch (m.role) {
       case 'system':
@@ -92,16 +101,16 @@ export function convertMessages(messages: readonly Message[], opts: ConvertOptio
         break;
       }
       case 'user': {
-        const content = contentBlocks(m.content, `${path}.content`);
+        const content = contentBlocks(m.content, `messages[${i}].content`);
         if (contentText !== undefined && typeof m.content === 'string' && content.length === 1) texts!.blocks.set(content[0]!, contentText);
         turns.push({ role: 'user', content });
         break;
       }
       case 'assistant':
-        turns.push(assistantTurn(m, path, opts.thinking, origins, texts, contentText));
+        turns.push(assistantTurn(m, i, opts.thinking, origins, texts, contentText));
         break;
       case 'tool':
-        turns.push(toolTurn(m, path, origins, texts, contentText));
+        turns.push(toolTurn(m, i, origins, texts, contentText));
         break;
     }
   }
@@ -112,8 +121,8 @@ export function convertMessages(messages: readonly Message[], opts: ConvertOptio
       const o = origins.get(next);
       if (o === undefined) return;
       const target = originOf(origins, into);
-      for (const [k, v] of o.calls) target.calls.set(k, v);
-      for (const [k, v] of o.results) target.results.set(k, v);
+      for (const r of o.calls) target.calls.push(r);
+      for (const r of o.results) target.results.push(r);
     },
   );
   if (origins.size > 0) {
@@ -146,7 +155,7 @@ function joinedText(system: readonly TextBlock[], texts: ClientTexts): string | 
   return `"${inner}"`;
 }
 
-function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
+function assistantTurn(m: AssistantMessage, msg: number, thinking: boolean, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
   const content: ContentBlock[] = thinking ? thinkingBlocks(m.reasoning_details) : [];
   const t: MessageParam = { role: 'assistant', content };
   const text = textOfContent(m.content);
@@ -159,12 +168,13 @@ function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, ori
   const calls = m.tool_calls ?? [];
   for (let j = 0; j < calls.length; j++) {
     const tc = calls[j]!;
-    const where = `${path}.tool_calls[${j}]`;
     const id = anthropicToolId(tc.id);
     const args = tc.function.arguments;
-    const block: ContentBlock = { type: 'tool_use', id, name: tc.function.name, input: toolArgumentsObject(args, `${where}.function.arguments`, tc.id) };
+    const parsed = parseToolArguments(args);
+    const input = parsed.ok ? parsed.value : toolArgumentsObject(args, `messages[${msg}].tool_calls[${j}].function.arguments`, tc.id); // the latter throws the 400
+    const block: ContentBlock = { type: 'tool_use', id, name: tc.function.name, input };
     content.push(block);
-    originOf(origins, t).calls.set(id, where);
+    originOf(origins, t).calls.push({ id, msg, call: j });
     if (texts !== undefined && typeof args === 'string') {
       // parsed as it stood (not double-encoded, not empty): the arguments are the input's JSON
       const json = args.trim();
@@ -175,19 +185,19 @@ function assistantTurn(m: AssistantMessage, path: string, thinking: boolean, ori
   return t;
 }
 
-function toolTurn(m: ToolMessage, path: string, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
+function toolTurn(m: ToolMessage, msg: number, origins: Origins, texts: ClientTexts | undefined, contentText: string | undefined): MessageParam {
   const id = anthropicToolId(m.tool_call_id);
   const block: ToolResultBlock = { type: 'tool_result', tool_use_id: id };
   if (typeof m.content === 'string') {
     block.content = m.content;
     if (contentText !== undefined) texts!.blocks.set(block, contentText);
   } else {
-    const blocks = contentBlocks(m.content, `${path}.content`);
+    const blocks = contentBlocks(m.content, `messages[${msg}].content`);
     block.content = blocks.length > 0 ? blocks : '';
   }
   withCache(block, m.cache_control);
   const t: MessageParam = { role: 'user', content: [block] };
-  originOf(origins, t).results.set(id, `${path}.tool_call_id`);
+  originOf(origins, t).results.push({ id, msg, call: -1 });
   return t;
 }
 
@@ -214,23 +224,45 @@ function checkToolPairs(turns: MessageParam[], origins: Origins): void {
   for (let i = 0; i < turns.length; i++) {
     const t = origins.get(turns[i]!);
     if (t === undefined) continue;
-    if (t.calls.size > 0) {
+    if (t.calls.length > 0) {
       const next = turns[i + 1];
       if (next === undefined) continue; // the model is continuing this turn
-      const answered = origins.get(next)?.results;
-      for (const [id, where] of t.calls) {
-        if (answered === undefined || !answered.has(id))
-          throw badRequest(`${where}: tool call "${id}" has no tool result; send a role:"tool" message with its tool_call_id right after the assistant message (Anthropic requires every tool_use to be answered in the next turn)`);
+      const answered = idIndex(origins.get(next)?.results);
+      for (const r of distinct(t.calls)) {
+        if (!hasId(answered, r.id))
+          throw badRequest(`${refPath(r)}: tool call "${r.id}" has no tool result; send a role:"tool" message with its tool_call_id right after the assistant message (Anthropic requires every tool_use to be answered in the next turn)`);
       }
     }
-    if (t.results.size > 0) {
-      const asked = i > 0 ? origins.get(turns[i - 1]!)?.calls : undefined;
-      for (const [id, where] of t.results) {
-        if (asked === undefined || !asked.has(id))
-          throw badRequest(`${where}: "${id}" answers a tool call that is not in the assistant message right before it (Anthropic requires tool results to follow their tool calls directly)`);
+    if (t.results.length > 0) {
+      const asked = idIndex(i > 0 ? origins.get(turns[i - 1]!)?.calls : undefined);
+      for (const r of distinct(t.results)) {
+        if (!hasId(asked, r.id))
+          throw badRequest(`${refPath(r)}: "${r.id}" answers a tool call that is not in the assistant message right before it (Anthropic requires tool results to follow their tool calls directly)`);
       }
     }
   }
+}
+
+/** One ref per id, in the order ids first appear, each the id's last ref (what a Map by id would hold). */
+function distinct(refs: Ref[]): Iterable<Ref> {
+  if (refs.length === 1) return refs;
+  const byId = new Map<string, Ref>();
+  for (const r of refs) byId.set(r.id, r);
+  return byId.values();
+}
+
+type IdIndex = readonly Ref[] | ReadonlySet<string> | undefined;
+
+/** The ids of refs for membership tests: the refs themselves when few, a Set for long lists (hundreds of parallel calls). */
+function idIndex(refs: Ref[] | undefined): IdIndex {
+  return refs !== undefined && refs.length > 16 ? new Set(refs.map((r) => r.id)) : refs;
+}
+
+function hasId(index: IdIndex, id: string): boolean {
+  if (index === undefined) return false;
+  if (!Array.isArray(index)) return (index as ReadonlySet<string>).has(id);
+  for (const r of index as readonly Ref[]) if (r.id === id) return true;
+  return false;
 }
 
 /** A final assistant turn is a prefill: Anthropic rejects trailing whitespace in it. */
