@@ -24,6 +24,7 @@ describe('sqlite writer thread', () => {
     const rows = Array.from({ length: 1200 }, (_, i) => [`r${i}`, i, i % 2 === 0, i === 7 ? null : `note ${i}`]);
     const written = db.writeBatch(INSERT, rows);
     assert.equal(db.writerRunning, true, 'started by the first batch');
+    assert.equal(db.handle.pragma('wal_autocheckpoint', { simple: true }), 0, 'the writer checkpoints the WAL, the main connection no longer');
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 0, 'not written on this thread');
     await written;
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 1200);
@@ -97,6 +98,7 @@ describe('sqlite writer thread', () => {
     await assert.rejects(db.writeBatch(INSERT, [['first', 1, 0, null]]), /cannot load better-sqlite3/);
     assert.equal(broken.unusable, true);
     await db.writeBatch(INSERT, [['second', 1, 0, null]]);
+    assert.equal(db.handle.pragma('wal_autocheckpoint', { simple: true }), 1000, 'checkpoints back on this connection');
     assert.deepEqual((await db.query<{ id: string }>('SELECT id FROM t')).map((r) => r.id), ['second']);
     await db.close();
   });

@@ -19,6 +19,8 @@ import { bindValue, SqliteWriter, type WriterRow } from './sqlite-writer.js';
 /** How long a statement waits (asynchronously) for a lock held by another connection. */
 export const BUSY_TIMEOUT_MS = 5_000;
 const WRITER = { busyTimeoutMs: 10_000, cacheKiB: 2_048 };
+/** SQLite's default: a commit that leaves the WAL this many pages long checkpoints it. */
+const WAL_AUTOCHECKPOINT = 1000;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -88,13 +90,18 @@ export class SqliteDb implements Db {
   async writeBatch(sql: string, rows: readonly WriterRow[]): Promise<void> {
     if (this.path === undefined || this.writer?.unusable === true) {
       if (this.locked) await this.idle();
+      if (this.writer !== undefined) this.handle.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
       const stmt = this.prepare(sql);
       this.handle.transaction(() => {
         for (const row of rows) stmt.run(row.map(bindValue));
       })();
       return;
     }
-    this.writer ??= new SqliteWriter({ path: this.path, ...WRITER });
+    if (this.writer === undefined) {
+      this.writer = new SqliteWriter({ path: this.path, ...WRITER });
+      // its frequent commits checkpoint the WAL (copying pages into the file): none on this thread
+      this.handle.pragma('wal_autocheckpoint = 0');
+    }
     return this.writer.write(sql, rows);
   }
 
