@@ -53,6 +53,44 @@ describe('SseDecoder', () => {
     ]);
   });
 
+  test('4-byte characters cut at every point; invalid bytes become U+FFFD; a character cut by the end of the stream too', () => {
+    const text = 'data: 🙂x🙂\n\ndata: é\n\n';
+    const n = enc.encode(text).length;
+    const want = [{ event: undefined, data: '🙂x🙂' }, { event: undefined, data: 'é' }];
+    for (let i = 1; i < n; i++) for (let j = i + 1; j < n; j++) assert.deepEqual(decodeAll(text, [i, j]), want, `cuts at ${i}, ${j}`);
+    const out: SseEvent[] = [];
+    const d = new SseDecoder((e) => out.push(e));
+    d.push(new Uint8Array([...enc.encode('data: a'), 0xff, ...enc.encode('b\n\ndata: c'), 0xf0, 0x9f]));
+    d.end();
+    assert.deepEqual(out, [{ event: undefined, data: 'a\ufffdb' }, { event: undefined, data: 'c\ufffd' }]);
+  });
+
+  test('a byte order mark is dropped at the start of the stream (even split), kept elsewhere', () => {
+    const text = '\ufeffdata: a\n\ndata: \ufeffb\n\n';
+    const want = [{ event: undefined, data: 'a' }, { event: undefined, data: '\ufeffb' }];
+    for (let i = 0; i <= 4; i++) assert.deepEqual(decodeAll(text, i === 0 ? [] : [i]), want, `cut at ${i}`);
+  });
+
+  test('fields: no space after the colon, value with colons, a field without colon, empty data, retry ignored', () => {
+    assert.deepEqual(decodeAll('event:ping\nid:a:b\nretry: 5\ndata\ndata:x:y\n\ndata:\n\n', []), [
+      { event: 'ping', data: '\nx:y', id: 'a:b' },
+      { event: undefined, data: '', id: 'a:b' },
+    ]);
+  });
+
+  test('any split of a mixed stream (CR, CRLF, LF, comments, multi-line data, UTF-8) gives what the whole gives', () => {
+    const text = 'event: a\r\ndata: 1\r\ndata: 2é\r\n\r\n: note\rdata: 日本\r\rid: 9\ndata: x\n\ndata: 🙂\r\n\r\ndata: end';
+    const whole = decodeAll(text, []);
+    assert.equal(whole.length, 5);
+    const n = enc.encode(text).length;
+    let seed = 7;
+    const rand = (m: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % m);
+    for (let k = 0; k < 300; k++) {
+      const cuts = [...new Set(Array.from({ length: 1 + rand(6) }, () => 1 + rand(n - 1)))].sort((a, b) => a - b);
+      assert.deepEqual(decodeAll(text, cuts), whole, `cuts ${cuts}`);
+    }
+  });
+
   test('a final event without its blank line is flushed at end', () => {
     assert.deepEqual(decodeAll('data: tail', [3]), [{ event: undefined, data: 'tail' }]);
   });
@@ -69,6 +107,18 @@ describe('LineDecoder', () => {
       d.push(bytes.subarray(i));
       d.end();
       assert.deepEqual(lines, ['{"a":1}', '{"b":"ü"}', '{"c":3}'], `cut at ${i}`);
+    }
+  });
+
+  test('4-byte characters cut at every point', () => {
+    const bytes = enc.encode('{"a":"🙂"}\n{"b":"🙂🙂"}');
+    for (let i = 1; i < bytes.length; i++) {
+      const lines: string[] = [];
+      const d = new LineDecoder((l) => lines.push(l));
+      d.push(bytes.subarray(0, i));
+      d.push(bytes.subarray(i));
+      d.end();
+      assert.deepEqual(lines, ['{"a":"🙂"}', '{"b":"🙂🙂"}'], `cut at ${i}`);
     }
   });
 });

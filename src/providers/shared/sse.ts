@@ -1,7 +1,7 @@
 /**
  * A Server-Sent Events decoder that accepts bytes split anywhere: inside a UTF-8 character, inside
- * `data:`, between `\r` and `\n`. It works on bytes, scanning only for newline bytes, and decodes a
- * whole line at a time, so multi-byte characters are never cut.
+ * `data:`, between `\r` and `\n`. Each chunk is decoded to text once (a multi-byte character cut
+ * at the chunk's end waits for the next chunk), then split into lines with native string search.
  */
 export interface SseEvent {
   event: string | undefined;
@@ -14,131 +14,183 @@ const LF = 10;
 const CR = 13;
 const decoder = new TextDecoder();
 
-/** The unfinished line of the previous chunk followed by this chunk (no copy when there is none). */
-function prepend(pending: Uint8Array | undefined, chunk: Uint8Array): Uint8Array {
-  if (pending === undefined) return chunk;
-  const joined = new Uint8Array(pending.length + chunk.length);
-  joined.set(pending, 0);
-  joined.set(chunk, pending.length);
+/**
+ * Where the complete UTF-8 characters of `b` end: b.length, or the start of a multi-byte
+ * character whose last bytes are still to come. Looks at the last 3 bytes at most.
+ */
+function completeUtf8End(b: Uint8Array): number {
+  const n = b.length;
+  if (n === 0 || b[n - 1]! < 0x80) return n; // ends in ASCII: the usual case
+  for (let i = n - 1; i >= 0 && i >= n - 4; i--) {
+    const c = b[i]!;
+    if ((c & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    return i + len > n ? i : n;
+  }
+  return n; // not UTF-8 (stray continuation bytes): the decoder replaces them
+}
+
+/** The bytes of a cut character carried over, followed by this chunk. */
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a, 0);
+  joined.set(b, a.length);
   return joined;
 }
 
+/** Chunks of bytes → text, holding back a UTF-8 character cut at a chunk's end. */
+class Utf8Chunks {
+  private carry: Uint8Array | undefined;
+
+  text(chunk: Uint8Array): string {
+    const bytes = this.carry === undefined ? chunk : joinBytes(this.carry, chunk);
+    this.carry = undefined;
+    const end = completeUtf8End(bytes);
+    if (end === bytes.length) return decoder.decode(bytes);
+    this.carry = bytes.slice(end);
+    return decoder.decode(bytes.subarray(0, end));
+  }
+
+  /** What is left at end of stream (a cut character decodes to U+FFFD). */
+  rest(): string {
+    const c = this.carry;
+    this.carry = undefined;
+    return c === undefined ? '' : decoder.decode(c);
+  }
+}
+
 export class SseDecoder {
-  private pending: Uint8Array | undefined;
-  private dataLines: string[] = [];
+  private readonly utf8 = new Utf8Chunks();
+  /** The unfinished line of the previous chunk ('' when none). */
+  private pending = '';
+  /** The data of the event being read: undefined until a data line came. */
+  private data: string | undefined;
   private eventName: string | undefined;
   private lastId: string | undefined;
+  /** The previous chunk ended in CR: a LF starting this one belongs to it. */
   private skipLf = false;
+  private first = true;
 
   constructor(private readonly onEvent: (ev: SseEvent) => void) {}
 
   push(chunk: Uint8Array): void {
-    const buf = prepend(this.pending, chunk);
-    this.pending = undefined;
-    let start = 0;
-    const n = buf.length;
-    if (!this.skipLf && buf.indexOf(CR) === -1) {
-      // the usual case, LF line ends only: native search instead of a byte-by-byte loop
-      for (let i = buf.indexOf(LF); i !== -1; i = buf.indexOf(LF, start)) {
-        this.line(buf, start, i);
-        start = i + 1;
-      }
-      if (start < n) this.pending = buf.subarray(start).slice();
-      return;
+    let text = this.utf8.text(chunk);
+    if (this.first && text !== '') {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark opens the stream only
     }
-    for (let i = 0; i < n; i++) {
-      const b = buf[i];
-      if (b !== LF && b !== CR) continue;
-      if (b === LF && this.skipLf && i === start) {
-        // second half of a CRLF whose CR ended the previous chunk
-        this.skipLf = false;
-        start = i + 1;
-        continue;
-      }
-      this.skipLf = false;
-      this.line(buf, start, i);
-      if (b === CR) {
-        if (i + 1 < n) {
-          if (buf[i + 1] === LF) i++;
-        } else {
-          this.skipLf = true;
-        }
-      }
-      start = i + 1;
-    }
-    if (start < n) this.pending = buf.subarray(start).slice();
+    this.feed(text);
   }
 
   /** Flush at end of stream: a final event without its blank line still counts. */
   end(): void {
-    if (this.pending !== undefined) {
+    const tail = this.utf8.rest();
+    if (tail !== '') this.feed(tail);
+    if (this.pending !== '') {
       const p = this.pending;
-      this.pending = undefined;
+      this.pending = '';
       this.line(p, 0, p.length);
     }
     this.dispatch();
   }
 
-  private line(buf: Uint8Array, start: number, end: number): void {
+  private feed(text: string): void {
+    if (text === '') return;
+    const s = this.pending === '' ? text : this.pending + text;
+    this.pending = '';
+    let start = 0;
+    const n = s.length;
+    if (!this.skipLf && text.indexOf('\r') === -1) {
+      // the usual case, LF line ends only
+      for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', start)) {
+        this.line(s, start, i);
+        start = i + 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c !== LF && c !== CR) continue;
+        if (c === LF && this.skipLf && i === start) {
+          // second half of a CRLF whose CR ended the previous chunk
+          this.skipLf = false;
+          start = i + 1;
+          continue;
+        }
+        this.skipLf = false;
+        this.line(s, start, i);
+        if (c === CR) {
+          if (i + 1 < n) {
+            if (s.charCodeAt(i + 1) === LF) i++;
+          } else {
+            this.skipLf = true;
+          }
+        }
+        start = i + 1;
+      }
+    }
+    if (start < n) this.pending = start === 0 ? s : s.slice(start);
+  }
+
+  private line(s: string, start: number, end: number): void {
     if (start === end) {
       this.dispatch();
       return;
     }
-    const first = buf[start];
+    const first = s.charCodeAt(start);
     if (first === 58 /* ':' */) return; // comment
+    let field: string;
+    let value: string;
     // fast path for `data: ...`
-    if (first === 100 && end - start >= 5 && buf[start + 1] === 97 && buf[start + 2] === 116 && buf[start + 3] === 97 && buf[start + 4] === 58) {
-      const off = buf[start + 5] === 32 ? 6 : 5;
-      this.dataLines.push(decoder.decode(buf.subarray(start + off, end)));
-      return;
+    if (first === 100 && end - start >= 5 && s.charCodeAt(start + 1) === 97 && s.charCodeAt(start + 2) === 116 && s.charCodeAt(start + 3) === 97 && s.charCodeAt(start + 4) === 58) {
+      field = 'data';
+      value = s.slice(s.charCodeAt(start + 5) === 32 ? start + 6 : start + 5, end);
+    } else {
+      const colon = s.indexOf(':', start);
+      if (colon === -1 || colon >= end) {
+        field = s.slice(start, end);
+        value = '';
+      } else {
+        field = s.slice(start, colon);
+        value = s.slice(s.charCodeAt(colon + 1) === 32 ? colon + 2 : colon + 1, end);
+      }
     }
-    const text = decoder.decode(buf.subarray(start, end));
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') this.data = this.data === undefined ? value : `${this.data}\n${value}`;
     else if (field === 'event') this.eventName = value;
     else if (field === 'id' && !value.includes('\0')) this.lastId = value;
     // retry is ignored: nobody we talk to relies on it
   }
 
   private dispatch(): void {
-    if (this.dataLines.length === 0) {
-      this.eventName = undefined;
-      return;
-    }
-    const data = this.dataLines.length === 1 ? this.dataLines[0]! : this.dataLines.join('\n');
+    const data = this.data;
     const event = this.eventName;
-    this.dataLines = [];
+    this.data = undefined;
     this.eventName = undefined;
+    if (data === undefined) return;
     this.onEvent(this.lastId === undefined ? { event, data } : { event, data, id: this.lastId });
   }
 }
 
 /** Splits newline-delimited JSON (Ollama and friends) with the same boundary tolerance. */
 export class LineDecoder {
-  private pending: Uint8Array | undefined;
+  private readonly utf8 = new Utf8Chunks();
+  private pending = '';
   constructor(private readonly onLine: (line: string) => void) {}
 
   push(chunk: Uint8Array): void {
-    const buf = prepend(this.pending, chunk);
-    this.pending = undefined;
+    const s = this.pending + this.utf8.text(chunk);
     let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      if (buf[i] !== LF) continue;
+    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', start)) {
       let end = i;
-      if (end > start && buf[end - 1] === CR) end--;
-      if (end > start) this.onLine(decoder.decode(buf.subarray(start, end)));
+      if (end > start && s.charCodeAt(end - 1) === CR) end--;
+      if (end > start) this.onLine(s.slice(start, end));
       start = i + 1;
     }
-    if (start < buf.length) this.pending = buf.subarray(start).slice();
+    this.pending = start === 0 ? s : s.slice(start);
   }
 
   end(): void {
-    if (this.pending === undefined) return;
-    const text = decoder.decode(this.pending).trim();
-    this.pending = undefined;
+    const text = (this.pending + this.utf8.rest()).trim();
+    this.pending = '';
     if (text !== '') this.onLine(text);
   }
 }
