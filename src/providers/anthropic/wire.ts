@@ -77,7 +77,7 @@ function plainBlockJson(b: ContentBlock, text: string): string | undefined {
  * JSON.stringify(obj) with the members named in `keys` written as the JSON texts given (those
  * left undefined are stringified as usual). The members are left out of the stringify by setting
  * them undefined on the object for the call and put back after: the objects are this adapter's
- * own, fresh for the request.
+ * own, fresh for the request. Keys are plain member names, written without escaping.
  */
 function spliced(obj: object, keys: readonly string[], jsons: readonly (string | undefined)[]): string {
   const o = obj as Record<string, unknown>;
@@ -96,7 +96,7 @@ function spliced(obj: object, keys: readonly string[], jsons: readonly (string |
   }
   let out = rest.slice(0, -1);
   for (let k = 0; k < keys.length; k++) {
-    if (saved[k] !== undefined) out += `${out.length === 1 ? '' : ','}${JSON.stringify(keys[k])}:${jsons[k]}`;
+    if (saved[k] !== undefined) out += `${out.length === 1 ? '' : ','}"${keys[k]}":${jsons[k]}`;
   }
   return `${out}}`;
 }
