@@ -3,7 +3,10 @@
  * buffer (the request path never waits on the disk); the buffer is written in one transaction
  * every `flush_ms` (default 1000) or as soon as it holds `batch_size` records (default 200), and
  * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
- * records too, so a generation is queryable as soon as its response has been sent.
+ * records (and records being written) too, so a generation is queryable as soon as its response
+ * has been sent. Where the store has `writeBatch` (SQLite: a writer thread with its own
+ * connection) the main thread only builds the rows and posts them, 500 at most per transaction;
+ * elsewhere (PostgreSQL) the batch is one `transaction`.
  */
 import type { BatchValue, Db, SqlValue } from './db.js';
 import type { GenerationRecord } from './generations-record.js';
