@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import type { CanonicalRequest, NormalizedReasoning, NormalizedToolChoice } from './canonical.js';
 import { badRequest, GatewayError } from './errors.js';
-import type { RawMembers } from './raw-json.js';
+import { detachedCopy, type RawMembers } from './raw-json.js';
 import type { ChatRequest, FunctionTool, Message, ReasoningEffort } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -136,7 +136,7 @@ function validateTools(tools: unknown, rawMembers: RawMembers | undefined): Func
   } finally {
     if (verdict !== undefined) {
       if (listVerdicts.size >= LIST_VERDICTS_MAX) listVerdicts.delete(listVerdicts.keys().next().value!);
-      listVerdicts.set(raw, verdict);
+      listVerdicts.set(detachedCopy(raw), verdict); // not the slice: it would keep the whole body alive
     }
   }
 }

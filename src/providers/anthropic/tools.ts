@@ -13,8 +13,8 @@
  * the one the Vercel AI SDK makes. `parallel_tool_calls:false` → `disable_parallel_tool_use:true`
  * (not allowed on `none`).
  */
-import { Buffer } from 'node:buffer';
 import type { CanonicalRequest } from '../../schema/canonical.js';
+import { detachedCopy } from '../../schema/raw-json.js';
 import type { FunctionTool } from '../../schema/types.js';
 import type { Tool, ToolChoice } from './types.js';
 
@@ -79,7 +79,7 @@ export function toolsJson(req: CanonicalRequest, tools: readonly Tool[]): string
   if (known !== undefined) return known;
   const json = JSON.stringify(tools);
   // the key is a slice of the request body: a flat copy, so the cache does not keep whole bodies alive
-  const key = Buffer.from(raw, 'utf8').toString('utf8');
+  const key = detachedCopy(raw);
   toolsJsonChars += key.length + json.length;
   toolsJsonCache.set(key, json);
   for (const [k, v] of toolsJsonCache) {

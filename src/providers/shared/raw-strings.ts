@@ -10,6 +10,8 @@
  * written with escapes (which key they are would take a decode).
  */
 
+import { isJsonSpace, skipJsonString as skipString, skipJsonValue as skipValue } from '../../schema/raw-json.js';
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const OPEN_BRACE = 123;
@@ -19,53 +21,9 @@ const CLOSE_BRACKET = 93;
 const COLON = 58;
 const COMMA = 44;
 
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
-
 function skipSpace(text: string, i: number): number {
-  while (isSpace(text.charCodeAt(i))) i++;
+  while (isJsonSpace(text.charCodeAt(i))) i++;
   return i;
-}
-
-/** The rest of a string literal after a position inside it: runs without `"` or `\`, escapes, the closing quote. */
-const STRING_REST = /[^"\\]*(?:\\[^][^"\\]*)*"/y;
-
-/**
- * Index just past the closing quote of the string whose opening quote is at `i`. Jumps from quote
- * to quote (native indexOf: next to free for plain text); a string with many escaped quotes (a
- * JSON tool result) is finished by one sticky regex instead (~1 ns a character, 3× the jumps).
- */
-function skipString(text: string, i: number): number {
-  let j = text.indexOf('"', i + 1);
-  for (let escaped = 0; j !== -1; escaped++) {
-    let k = j - 1;
-    while (text.charCodeAt(k) === BACKSLASH) k--;
-    if ((j - 1 - k) % 2 === 0) return j + 1; // an even run of backslashes: the quote is not escaped
-    if (escaped === 4) {
-      STRING_REST.lastIndex = j + 1;
-      return STRING_REST.test(text) ? STRING_REST.lastIndex : text.length;
-    }
-    j = text.indexOf('"', j + 1);
-  }
-  return text.length;
-}
-
-/** Index just past the value that starts at `i` (string, object, array, number, literal). */
-function skipValue(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c === QUOTE) return skipString(text, i);
-  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
-    let j = i;
-    for (let d = text.charCodeAt(j); j < text.length && d !== COMMA && d !== CLOSE_BRACE && d !== CLOSE_BRACKET && !isSpace(d); d = text.charCodeAt(++j));
-    return j;
-  }
-  let depth = 0;
-  for (let j = i; j < text.length; j++) {
-    const d = text.charCodeAt(j);
-    if (d === QUOTE) j = skipString(text, j) - 1;
-    else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
-    else if ((d === CLOSE_BRACE || d === CLOSE_BRACKET) && --depth === 0) return j + 1;
-  }
-  return text.length;
 }
 
 /**
