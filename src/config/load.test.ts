@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,5 +100,22 @@ describe('config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
     writeFileSync(join(dir, 'broken.yaml'), 'providers: [unclosed\n');
     assert.throws(() => loadConfig({ cwd: dir, path: 'broken.yaml', env: {} }), (e: unknown) => e instanceof ConfigError && /broken\.yaml/.test(e.message) && /cannot parse/.test(e.message));
+  });
+
+  test('the YAML parser loads only for a YAML file (a JSON config never pays for it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-cfg-'));
+    writeFileSync(join(dir, 'c.json'), JSON.stringify({ server: { port: 1234 } }));
+    writeFileSync(join(dir, 'c.yaml'), 'server:\n  port: 5678\n');
+    // a fresh process: this one may have loaded yaml already
+    const script = `
+      import { createRequire } from 'node:module';
+      const { loadConfig } = await import('./src/config/load.ts');
+      const yamlLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => /[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k));
+      const json = loadConfig({ path: ${JSON.stringify(join(dir, 'c.json'))}, env: {} }).config.server.port;
+      const afterJson = yamlLoaded();
+      const yaml = loadConfig({ path: ${JSON.stringify(join(dir, 'c.yaml'))}, env: {} }).config.server.port;
+      process.stdout.write(JSON.stringify({ json, afterJson, yaml, afterYaml: yamlLoaded() }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(out, { json: 1234, afterJson: false, yaml: 5678, afterYaml: true });
   });
 });
