@@ -12,6 +12,15 @@
  * measure them interleaved with the working tree's, for before/after in one run. --current DIR:
  * the working tree's modules from DIR/src instead of ./src. Where DIR/src holds compiled .js files
  * (tsc --outDir DIR/src) those are loaded: tsx's transform adds a __name() call to every closure.
+ * The figures in the commit messages were taken so (REV = the revision before, . = the work tree):
+ *
+ *   mkdir -p /tmp/base && git archive REV src package.json | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/
+ *   for t in /tmp/base:/tmp/build-base .:/tmp/build-cur; do src=${t%%:*} out=${t##*:}
+ *     mkdir -p $out && echo '{"type":"module"}' > $out/package.json && ln -sfn $PWD/node_modules $out/node_modules
+ *     npx tsc --ignoreConfig --target ES2022 --module NodeNext --moduleResolution NodeNext --strict --skipLibCheck \
+ *       --types node --rootDir $src/src --outDir $out/src $src/src/server/sse-sink.ts $src/src/server/render.ts \
+ *       $src/src/providers/openai/stream.ts $src/src/providers/shared/sse.ts; done
+ *   node --import tsx bench/micro/sse.ts --base /tmp/build-base --current /tmp/build-cur --iters 10000 --runs 7
  */
 import { existsSync } from 'node:fs';
 import { createServer, IncomingMessage, request, ServerResponse } from 'node:http';
