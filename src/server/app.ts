@@ -53,6 +53,8 @@ export interface GatewayOptions {
   extensions?: GatewayExtensions;
 }
 
+const NO_PARAMS: string[] = [];
+
 export class Gateway {
   readonly server: Server;
   readonly catalog: Catalog;
@@ -119,7 +121,7 @@ export class Gateway {
       const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
       const method = req.method ?? 'GET';
       let handler = this.exact.get(`${method} ${path}`);
-      let params: string[] = [];
+      let params: string[] = NO_PARAMS;
       if (handler === undefined) {
         for (const r of this.patterns) {
           if (r.method !== method || typeof r.path === 'string') continue;
@@ -138,18 +140,7 @@ export class Gateway {
           ? new GatewayError(405, `method ${method} not allowed on ${path}`, { retryable: false })
           : new GatewayError(404, `no route for ${method} ${path}`, { retryable: false });
       }
-      let url: URL | undefined; // parsed on first use: the chat route never reads it
-      const auth = this.auth;
-      await handler({
-        req,
-        res,
-        get url() {
-          return (url ??= new URL(rawUrl, 'http://gateway'));
-        },
-        params,
-        auth: () => auth.authenticate(req),
-        gateway: this,
-      });
+      await handler(new Context(req, res, rawUrl, params, this.auth, this));
     } catch (e) {
       if (!(e instanceof GatewayError)) this.logger.error({ err: e }, 'unhandled error in request');
       if (req.readable) req.resume();
@@ -190,6 +181,28 @@ export class Gateway {
     });
     await this.upstream.close();
     await this.ext.onClose?.();
+  }
+}
+
+/** One request's RouteContext: a class, so the lazy `url` getter lives on the prototype, not on every request. */
+class Context implements RouteContext {
+  private parsed: URL | undefined;
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    private readonly rawUrl: string,
+    readonly params: string[],
+    private readonly authenticator: Authenticator,
+    readonly gateway: Gateway,
+  ) {}
+
+  /** Parsed on first use: the chat route never reads it. */
+  get url(): URL {
+    return (this.parsed ??= new URL(this.rawUrl, 'http://gateway'));
+  }
+
+  auth(): Principal | Promise<Principal> {
+    return this.authenticator.authenticate(this.req);
   }
 }
 
