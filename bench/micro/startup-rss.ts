@@ -4,7 +4,8 @@
  *   node --import tsx bench/micro/startup-rss.ts [--dist dist] [--runs 5] [--packages]
  *       idle RSS of `node DIST/cli/main.js serve` (compiled, as `npm start` runs it; `npm run build`
  *       first) with the bench's config (bench/targets.ts benchConfig: openai + anthropic providers,
- *       generation log on), read 1.5 s after it listens; the median of --runs fresh processes.
+ *       generation log on), read 1.5 s after it listens; the median of --runs fresh processes, as
+ *       VmRSS and as RssAnon (its anonymous part: the steadier figure on a shared machine).
  *       --packages also lists the node_modules packages loaded by then (files, source KiB).
  *   node --expose-gc --import tsx bench/micro/startup-rss.ts --modules undici,pino,./dist/config/load.js,…
  *       imports the modules one by one in this process and prints each one's RSS and heap delta
@@ -22,8 +23,11 @@ const args = process.argv.slice(2);
 const opt = (name: string, def: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : def);
 const MiB = 1024 * 1024;
 
-function rssOf(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+/** VmRSS and its anonymous part (RssAnon: steadier on a shared machine, where the node binary's file pages come and go). */
+function rssOf(pid: number): { rss: number; anon: number } {
+  const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(s)![1]) / 1024;
+  return { rss: kb('VmRSS'), anon: kb('RssAnon') };
 }
 
 /** Writes, 1.5 s after start, the package of every CommonJS file compiled so far (ESM packages load none). */
@@ -34,7 +38,7 @@ M.prototype._compile = function (c, f) { seen.push([f, c.length]); return orig.c
 setTimeout(() => fs.writeFileSync(process.env.STARTUP_RSS_OUT, JSON.stringify(seen)), 1400).unref();
 `;
 
-async function idleRss(dist: string, packages: boolean): Promise<{ rss: number; loaded?: [string, number][] }> {
+async function idleRss(dist: string, packages: boolean): Promise<{ rss: number; anon: number; loaded?: [string, number][] }> {
   const dir = mkdtempSync(join(tmpdir(), 'startup-rss-'));
   const cfg = benchConfig(dir, 'http://127.0.0.1:9');
   const out = join(dir, 'loaded.json');
@@ -52,10 +56,10 @@ async function idleRss(dist: string, packages: boolean): Promise<{ rss: number; 
     child.once('exit', (c) => fail(new Error(`serve exited ${c}: ${err}`)));
   });
   await new Promise((r) => setTimeout(r, 1500));
-  const rss = rssOf(child.pid!);
+  const m = rssOf(child.pid!);
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return packages ? { rss, loaded: JSON.parse(readFileSync(out, 'utf8')) } : { rss };
+  return packages ? { ...m, loaded: JSON.parse(readFileSync(out, 'utf8')) } : m;
 }
 
 function byPackage(files: [string, number][]): string[] {
@@ -90,13 +94,15 @@ else {
   const dist = resolve(opt('--dist', 'dist'));
   const runs = Number(opt('--runs', '5'));
   const all: number[] = [];
+  const anon: number[] = [];
   let loaded: [string, number][] | undefined;
   for (let i = 0; i < runs; i++) {
     const r = await idleRss(dist, args.includes('--packages') && i === 0);
     all.push(r.rss);
+    anon.push(r.anon);
     loaded ??= r.loaded;
   }
-  all.sort((a, b) => a - b);
-  console.log(`idle RSS of serve (${dist}, bench config): median ${all[Math.floor(runs / 2)]!.toFixed(1)} MiB (${all.map((v) => v.toFixed(1)).join(' ')})`);
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!.toFixed(1);
+  console.log(`idle RSS of serve (${dist}, bench config): median ${median(all)} MiB, RssAnon ${median(anon)} MiB (${all.map((v, i) => `${v.toFixed(1)}/${anon[i]!.toFixed(1)}`).join(' ')})`);
   if (loaded !== undefined) console.log(['CommonJS packages loaded at start:', ...byPackage(loaded)].join('\n'));
 }
