@@ -1,7 +1,8 @@
 import type { FinishReason } from '../../schema/types.js';
+import { lookupTable } from '../shared/lookup-table.js';
 
 /** Converse `stopReason` (SDK enum StopReason) → canonical. Unknown values become `stop`. */
-const TABLE: Record<string, FinishReason> = {
+const TABLE: Readonly<Record<string, FinishReason>> = lookupTable({
   end_turn: 'stop',
   stop_sequence: 'stop',
   tool_use: 'tool_calls',
@@ -11,7 +12,7 @@ const TABLE: Record<string, FinishReason> = {
   guardrail_intervened: 'content_filter',
   malformed_model_output: 'error',
   malformed_tool_use: 'error',
-};
+});
 
 export function mapStopReason(native: string | null | undefined): FinishReason {
   return native == null ? 'stop' : TABLE[native] ?? 'stop';

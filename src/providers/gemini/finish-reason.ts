@@ -5,8 +5,9 @@
  */
 import { GatewayError } from '../../schema/errors.js';
 import type { FinishReason } from '../../schema/types.js';
+import { lookupTable } from '../shared/lookup-table.js';
 
-const TABLE: Record<string, FinishReason> = {
+const TABLE: Readonly<Record<string, FinishReason>> = lookupTable({
   STOP: 'stop',
   MAX_TOKENS: 'length',
   SAFETY: 'content_filter',
@@ -25,13 +26,13 @@ const TABLE: Record<string, FinishReason> = {
   FINISH_REASON_UNSPECIFIED: 'stop',
   NO_IMAGE: 'stop',
   IMAGE_OTHER: 'stop',
-};
+});
 
-const ERROR_TEXT: Record<string, string> = {
+const ERROR_TEXT: Readonly<Record<string, string>> = lookupTable({
   MALFORMED_FUNCTION_CALL: 'the model produced a malformed function call',
   UNEXPECTED_TOOL_CALL: 'the model called a tool that is not available (tool_choice none, or not declared)',
   TOO_MANY_TOOL_CALLS: 'the model made more tool calls than Gemini allows in one turn',
-};
+});
 
 export function mapFinishReason(native: string | null | undefined, sawToolCalls: boolean): FinishReason {
   const reason = native == null ? 'stop' : TABLE[native] ?? 'stop';

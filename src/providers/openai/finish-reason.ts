@@ -1,7 +1,8 @@
 import type { FinishReason } from '../../schema/types.js';
+import { lookupTable } from '../shared/lookup-table.js';
 
 /** OpenAI Chat Completions finish_reason → canonical. Unknown values become `stop`. */
-const TABLE: Record<string, FinishReason> = {
+const TABLE: Readonly<Record<string, FinishReason>> = lookupTable({
   stop: 'stop',
   length: 'length',
   tool_calls: 'tool_calls',
@@ -12,7 +13,7 @@ const TABLE: Record<string, FinishReason> = {
   model_length: 'length',
   error: 'error',
   insufficient_system_resource: 'error',
-};
+});
 
 export function mapFinishReason(native: string | null | undefined): FinishReason {
   if (native == null) return 'stop';
