@@ -49,14 +49,15 @@ export function parseJsonWithRaw(text: string): ParsedBody {
   return { value, raw };
 }
 
-const QUOTE = 34; // "
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COLON = 58;
-const COMMA = 44;
+/** Character codes of JSON's structure (shared with providers/shared/raw-strings.ts). */
+export const QUOTE = 34; // "
+export const BACKSLASH = 92;
+export const OPEN_BRACE = 123;
+export const CLOSE_BRACE = 125;
+export const OPEN_BRACKET = 91;
+export const CLOSE_BRACKET = 93;
+export const COLON = 58;
+export const COMMA = 44;
 
 /** The rest of a string literal after a position inside it: runs without `"` or `\`, escapes, the closing quote. */
 const STRING_REST = /[^"\\]*(?:\\[^][^"\\]*)*"/y;

@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { FakeServer } from '../fakes/harness.js';
 import { completion, startFakeOpenAI } from '../fakes/openai.js';
+import { listeningUrl } from '../helpers/spawned.js';
 
 let fake: FakeServer;
 let dir: string;
@@ -43,15 +44,7 @@ test('--workers 2 on one SQLite file: every record written, readable from either
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const ids: string[] = [];
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      void exited.then((c) => reject(new Error(`serve exited ${c}: ${stderr}`)));
-    });
+    const url = await listeningUrl(child, { what: 'serve --workers 2', stderr: () => stderr });
     const pids = new Set<number>();
     for (let i = 0; i < 40; i++) {
       const r = await fetch(`${url}/api/v1/chat/completions`, {

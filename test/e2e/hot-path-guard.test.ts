@@ -16,6 +16,7 @@ import type { FakeServer } from '../fakes/harness.js';
 import { completion, startFakeOpenAI, stream, streamFrames } from '../fakes/openai.js';
 import { searchGutenbergTool } from '../fixtures/books.js';
 import { openaiConfig, startGateway, type TestGateway } from '../helpers/gateway.js';
+import { listeningUrl } from '../helpers/spawned.js';
 
 const require = createRequire(import.meta.url);
 const AjvCore = require('ajv/dist/core').default as { prototype: Record<string, (...a: unknown[]) => unknown> };
@@ -81,15 +82,7 @@ test('no synchronous I/O on the request path (node --trace-sync-io)', async () =
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (c) => reject(new Error(`gateway exited ${c}: ${stderr}`)));
-    });
+    const url = await listeningUrl(child, { stderr: () => stderr });
     // warm-up requests may lazily load modules; measure only after them
     for (let i = 0; i < 3; i++) {
       await send(url, false, i);

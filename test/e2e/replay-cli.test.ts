@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { completion, startFakeOpenAI } from '../fakes/openai.js';
 import { openaiConfig } from '../helpers/gateway.js';
+import { listeningUrl } from '../helpers/spawned.js';
 
 test('serve --record DIR writes one cassette per exchange, key redacted', async () => {
   const fake = await startFakeOpenAI();
@@ -19,15 +20,7 @@ test('serve --record DIR writes one cassette per exchange, key redacted', async 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /listening on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.once('exit', (c) => reject(new Error(`gateway exited ${c}`)));
-    });
+    const url = await listeningUrl(child);
     fake.enqueue(completion({ content: 'recorded' }));
     const r = await fetch(`${url}/api/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }) });
     assert.equal(r.status, 200);

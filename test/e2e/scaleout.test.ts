@@ -21,6 +21,7 @@ import type { FakeServer } from '../fakes/harness.js';
 import { completion, startFakeOpenAI } from '../fakes/openai.js';
 import { openaiConfig } from '../helpers/gateway.js';
 import { PG_URL, REDIS_URL, redisPrefix, servicesAvailable, SERVICES_HINT, tempPgDatabase } from '../helpers/services.js';
+import { listeningUrl } from '../helpers/spawned.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const MASTER = 'sk-master-scaleout-0123456789';
@@ -43,22 +44,7 @@ async function startReplica(configPath: string): Promise<Replica> {
   });
   const log: string[] = [];
   proc.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    const timer = setTimeout(() => rej(new Error(`replica did not start within 30 s:\n${out}\n${log.join('')}`)), 30_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        res(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      rej(new Error(`replica exited with ${code}:\n${out}\n${log.join('')}`));
-    });
-  });
+  const url = await listeningUrl(proc, { what: 'replica', stderr: () => log.join('') });
   return { url, proc, log };
 }
 

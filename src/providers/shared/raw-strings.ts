@@ -10,16 +10,19 @@
  * written with escapes (which key they are would take a decode).
  */
 
-import { isJsonSpace, skipJsonString as skipString, skipJsonValue as skipValue } from '../../schema/raw-json.js';
-
-const QUOTE = 34;
-const BACKSLASH = 92;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const COLON = 58;
-const COMMA = 44;
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isJsonSpace,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  skipJsonString as skipString,
+  skipJsonValue as skipValue,
+} from '../../schema/raw-json.js';
 
 function skipSpace(text: string, i: number): number {
   while (isJsonSpace(text.charCodeAt(i))) i++;
