@@ -84,27 +84,7 @@ export function runClientLoops(kit: ProviderKit): void {
 
     test('@openrouter/sdk: chat.send streaming loop', withRig(async (r) => {
       const or = new OpenRouter({ apiKey: 'any', serverURL: r.gw.baseURL, retryConfig: { strategy: 'none' } });
-      const tools = [{ type: 'function' as const, function: SEARCH_GUTENBERG_BOOKS }];
-      const messages: any[] = [...SEED_MESSAGES];
-      for (let step = 0; step < 4; step++) {
-        const stream: any = await or.chat.send({ chatRequest: { model: MODEL, messages, tools, stream: true } });
-        let content = '';
-        let finish: string | undefined;
-        const calls: { id: string; name: string; args: string }[] = [];
-        for await (const chunk of stream) {
-          const choice = chunk.choices[0];
-          if (choice === undefined) continue;
-          content += choice.delta.content ?? '';
-          for (const tc of choice.delta.toolCalls ?? []) {
-            if (tc.id) calls[tc.index] = { id: tc.id, name: tc.function?.name ?? '', args: '' };
-            calls[tc.index]!.args += tc.function?.arguments ?? '';
-          }
-          finish = choice.finishReason ?? finish;
-        }
-        messages.push({ role: 'assistant', content, toolCalls: calls.length ? calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) : undefined });
-        if (finish !== 'tool_calls') break;
-        for (const c of calls) messages.push({ role: 'tool', toolCallId: c.id, content: search(JSON.parse(c.args).search_terms) });
-      }
+      const { messages } = await openRouterStreamingLoop(or, MODEL);
       assert.equal(messages.at(-1).content, FINAL);
       assertUpstream(r, true);
     }));
@@ -122,4 +102,37 @@ export function runClientLoops(kit: ProviderKit): void {
       assertUpstream(r, false);
     }));
   });
+}
+
+/**
+ * The seed agent loop through `@openrouter/sdk`'s streaming `chat.send` (at most 4 steps):
+ * the conversation it ended with, and whether every step's stream carried a usage chunk.
+ */
+export async function openRouterStreamingLoop(or: OpenRouter, model: string): Promise<{ messages: any[]; everyStepHadUsage: boolean }> {
+  const tools = [{ type: 'function' as const, function: SEARCH_GUTENBERG_BOOKS }];
+  const messages: any[] = [...SEED_MESSAGES];
+  let everyStepHadUsage = true;
+  for (let step = 0; step < 4; step++) {
+    const stream: any = await or.chat.send({ chatRequest: { model, messages, tools, stream: true } });
+    let content = '';
+    let finish: string | undefined;
+    let sawUsage = false;
+    const calls: { id: string; name: string; args: string }[] = [];
+    for await (const chunk of stream) {
+      if (chunk.usage) sawUsage = true;
+      const choice = chunk.choices[0];
+      if (choice === undefined) continue;
+      content += choice.delta.content ?? '';
+      for (const tc of choice.delta.toolCalls ?? []) {
+        if (tc.id) calls[tc.index] = { id: tc.id, name: tc.function?.name ?? '', args: '' };
+        calls[tc.index]!.args += tc.function?.arguments ?? '';
+      }
+      finish = choice.finishReason ?? finish;
+    }
+    everyStepHadUsage &&= sawUsage;
+    messages.push({ role: 'assistant', content, toolCalls: calls.length ? calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) : undefined });
+    if (finish !== 'tool_calls') break;
+    for (const c of calls) messages.push({ role: 'tool', toolCallId: c.id, content: search(JSON.parse(c.args).search_terms) });
+  }
+  return { messages, everyStepHadUsage };
 }

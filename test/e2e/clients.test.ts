@@ -19,6 +19,7 @@ import { ANTHROPIC_MODEL, answer, anthropicConfig, startFakeAnthropic, type Fake
 import type { FakeServer, RecordedRequest } from '../fakes/harness.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 import { SEARCH_GUTENBERG_BOOKS, SEED_MESSAGES, searchGutenbergBooks } from '../../examples/gutenberg.js';
+import { openRouterStreamingLoop } from '../conformance/clients.js';
 
 const TOOL_ID = 'toolu_01ClientLoopA1b2C3';
 const FINAL = 'Ulysses, Dubliners and A Portrait of the Artist as a Young Man.';
@@ -112,30 +113,8 @@ describe('@openrouter/sdk', () => {
   });
 
   test('chat.send, streaming loop', async () => {
-    const or = sdk();
-    const messages: any[] = [...SEED_MESSAGES];
-    for (let step = 0; step < 4; step++) {
-      const stream: any = await or.chat.send({ chatRequest: { model: ANTHROPIC_MODEL, messages, tools, stream: true } });
-      let content = '';
-      let finish: string | undefined;
-      const calls: { id: string; name: string; args: string }[] = [];
-      let sawUsage = false;
-      for await (const chunk of stream) {
-        if (chunk.usage) sawUsage = true;
-        const choice = chunk.choices[0];
-        if (choice === undefined) continue;
-        content += choice.delta.content ?? '';
-        for (const tc of choice.delta.toolCalls ?? []) {
-          if (tc.id) calls[tc.index] = { id: tc.id, name: tc.function?.name ?? '', args: '' };
-          calls[tc.index]!.args += tc.function?.arguments ?? '';
-        }
-        finish = choice.finishReason ?? finish;
-      }
-      assert.ok(sawUsage, 'a usage chunk');
-      messages.push({ role: 'assistant', content, toolCalls: calls.length ? calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.args } })) : undefined });
-      if (finish !== 'tool_calls') break;
-      for (const c of calls) messages.push({ role: 'tool', toolCallId: c.id, content: search(JSON.parse(c.args).search_terms) });
-    }
+    const { messages, everyStepHadUsage } = await openRouterStreamingLoop(sdk(), ANTHROPIC_MODEL);
+    assert.ok(everyStepHadUsage, 'a usage chunk');
     assert.equal(messages.at(-1).content, FINAL);
     assertLoopUpstream(true);
   });
