@@ -31,6 +31,7 @@ export class SqliteDb implements Db {
   private lock: Promise<void> = Promise.resolve();
   private locked = false;
   private writer: SqliteWriter | undefined;
+  private checkpointsBack = false;
 
   /** `path`: the database file for the writer thread's connection; undefined (`:memory:`, `writer_thread: false`): batches run here. */
   constructor(
@@ -90,7 +91,11 @@ export class SqliteDb implements Db {
   async writeBatch(sql: string, rows: readonly WriterRow[]): Promise<void> {
     if (this.path === undefined || this.writer?.unusable === true) {
       if (this.locked) await this.idle();
-      if (this.writer !== undefined) this.handle.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+      if (this.writer !== undefined && !this.checkpointsBack) {
+        // the writer thread gave up: checkpoints come back to this connection, once
+        this.handle.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
+        this.checkpointsBack = true;
+      }
       const stmt = this.prepare(sql);
       this.handle.transaction(() => {
         for (const row of rows) stmt.run(row.map(bindValue));
