@@ -97,8 +97,8 @@ describe('SseDecoder', () => {
 });
 
 describe('LineDecoder', () => {
-  test('NDJSON split anywhere, CRLF tolerated, trailing line flushed', () => {
-    const text = '{"a":1}\r\n{"b":"ü"}\n\n{"c":3}';
+  /** Feeds `text` cut in two at every byte and checks the lines each time. */
+  const linesAtEveryCut = (text: string, expected: string[]) => {
     const bytes = enc.encode(text);
     for (let i = 1; i < bytes.length; i++) {
       const lines: string[] = [];
@@ -106,19 +106,15 @@ describe('LineDecoder', () => {
       d.push(bytes.subarray(0, i));
       d.push(bytes.subarray(i));
       d.end();
-      assert.deepEqual(lines, ['{"a":1}', '{"b":"ü"}', '{"c":3}'], `cut at ${i}`);
+      assert.deepEqual(lines, expected, `cut at ${i}`);
     }
+  };
+
+  test('NDJSON split anywhere, CRLF tolerated, trailing line flushed', () => {
+    linesAtEveryCut('{"a":1}\r\n{"b":"ü"}\n\n{"c":3}', ['{"a":1}', '{"b":"ü"}', '{"c":3}']);
   });
 
   test('4-byte characters cut at every point', () => {
-    const bytes = enc.encode('{"a":"🙂"}\n{"b":"🙂🙂"}');
-    for (let i = 1; i < bytes.length; i++) {
-      const lines: string[] = [];
-      const d = new LineDecoder((l) => lines.push(l));
-      d.push(bytes.subarray(0, i));
-      d.push(bytes.subarray(i));
-      d.end();
-      assert.deepEqual(lines, ['{"a":"🙂"}', '{"b":"🙂🙂"}'], `cut at ${i}`);
-    }
+    linesAtEveryCut('{"a":"🙂"}\n{"b":"🙂🙂"}', ['{"a":"🙂"}', '{"b":"🙂🙂"}']);
   });
 });
