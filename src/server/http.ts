@@ -53,19 +53,19 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 export function parseJsonBody(buf: Buffer): unknown {
-  if (buf.length === 0) throw new GatewayError(400, 'request body is empty; send a JSON object', { retryable: false });
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch (e) {
-    throw new GatewayError(400, `request body is not valid JSON: ${(e as Error).message}`, { retryable: false });
-  }
+  return parseBody(buf, JSON.parse);
 }
 
 /** parseJsonBody, also noting the text of the body's top-level members (src/schema/raw-json.ts). */
 export function parseJsonBodyWithRaw(buf: Buffer): ParsedBody {
+  return parseBody(buf, parseJsonWithRaw);
+}
+
+/** An empty body or one that is not JSON → 400 with the parser's reason. */
+function parseBody<T>(buf: Buffer, parse: (text: string) => T): T {
   if (buf.length === 0) throw new GatewayError(400, 'request body is empty; send a JSON object', { retryable: false });
   try {
-    return parseJsonWithRaw(buf.toString('utf8'));
+    return parse(buf.toString('utf8'));
   } catch (e) {
     throw new GatewayError(400, `request body is not valid JSON: ${(e as Error).message}`, { retryable: false });
   }
