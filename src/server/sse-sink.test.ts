@@ -72,7 +72,7 @@ function collect(res: IncomingMessage): { text: string } {
 const frame = (s: string) => `data: ${s}\n\n`;
 
 describe('ResponseSink', { timeout: 5000 }, () => {
-  test('frames of one upstream read go out in one res.write, before the next read; end() sends the rest with the end', async () => {
+  test('frames of one upstream read go out in one res.write in the same event-loop turn, before the next read; end() sends the rest with the end', async () => {
     let counts: number[] = [];
     let clientGot: { text: string } | undefined;
     let resRef: IncomingMessage | undefined;
@@ -85,6 +85,8 @@ describe('ResponseSink', { timeout: 5000 }, () => {
       sink.write(frame('c'));
       assert.equal(writes(), 0, 'nothing written synchronously');
       await Promise.resolve(); // the stream loop's await for the next read
+      assert.equal(writes(), 0, 'still gathering while the turn runs (the end may come in this turn)');
+      await new Promise((x) => setImmediate(x)); // the turn is over: the next read comes in a later poll phase
       counts.push(writes());
       r();
       // the next upstream read does not come until the client has the first read's frames:
@@ -107,6 +109,33 @@ describe('ResponseSink', { timeout: 5000 }, () => {
     await finished(res);
     assert.equal(clientGot.text, ['a', 'b', 'c', 'd', '[DONE]'].map(frame).join(''));
     assert.deepEqual(counts, [1, 1], 'one res.write for read 1; read 2 leaves with res.end');
+  });
+
+  test('an answer whose frames and end arrive in one turn leaves with res.end alone (one socket write)', async () => {
+    let writesAtEnd = -1;
+    let ended = false;
+    next = async (res, writes) => {
+      const sink = new ResponseSink(res, 'gen-4', 0);
+      const end = res.end;
+      res.end = function (this: ServerResponse, ...a: unknown[]) {
+        ended = true;
+        return (end as (...x: unknown[]) => ServerResponse).apply(this, a);
+      } as typeof res.end;
+      for (const s of ['a', 'b', '[DONE]']) {
+        sink.write(frame(s));
+        await Promise.resolve(); // the stream loop between frames of one read, and seeing the end
+      }
+      sink.end();
+      writesAtEnd = writes();
+      await new Promise((x) => setImmediate(x)); // the queued flush finds nothing left
+      assert.equal(writes(), 0, 'no write after the end');
+    };
+    const res = await open();
+    const got = collect(res);
+    await finished(res);
+    assert.equal(got.text, ['a', 'b', '[DONE]'].map(frame).join(''));
+    assert.equal(writesAtEnd, 0, 'no res.write: every frame went with res.end');
+    assert.equal(ended, true);
   });
 
   test('frames written in separate reads are written separately (never held for a later read)', async () => {

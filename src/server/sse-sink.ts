@@ -15,9 +15,10 @@ const SSE_HEADERS = {
  *
  * Frames are gathered and written with one `res.write` per batch: every `res.write` on a chunked
  * response costs several µs (chunk framing, corking, a write request), and one upstream read
- * usually yields several frames. The batch is written at the end of the microtask that produced
- * its first frame (before the stream loop waits for the next upstream read, so nothing is held
- * back for the next read), or at once by `end()`.
+ * usually yields several frames. The batch is written by a `setImmediate` queued with its first
+ * frame: in the same event-loop turn, after the socket callbacks of this poll phase, so nothing
+ * waits for an upstream read that has not arrived yet; an upstream answer that arrived whole
+ * (frames and end in one read) leaves with `end()` in a single socket write instead of two.
  */
 export class ResponseSink implements StreamSink {
   private timer: NodeJS.Timeout | undefined;
@@ -75,7 +76,7 @@ export class ResponseSink implements StreamSink {
     }
     if (this.buffered === '') {
       this.buffered = frame;
-      queueMicrotask(this.flushSoon);
+      setImmediate(this.flushSoon);
     } else {
       this.buffered += frame;
     }
@@ -90,7 +91,7 @@ export class ResponseSink implements StreamSink {
     try {
       this.res.write(batch);
     } catch (e) {
-      // a microtask must not throw: the response is unusable, close it
+      // an immediate must not throw: the response is unusable, close it
       this.res.destroy(e as Error);
     }
   }
