@@ -4,7 +4,7 @@
  * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
  * targets (A B C A B C) so drift hits all alike.
  *
- *   npm run bench -- [--duration 4] [--rounds 2] [--seq 300] [--only json,sse|memory] [--conns 1,64]
+ *   npm run bench -- [--duration 4] [--rounds 2] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
  *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV]
  *
  * Targets: the fake upstream called directly; the bare proxy (bench/bare-proxy.ts); Switchyard
@@ -20,6 +20,13 @@
  * machine), peak RSS under load, and time to first byte (1 client); then the issue's summary
  * table, the ratios against the bare proxy and Portkey, and PASS/FAIL per target line.
  * `--only memory` runs the memory check instead (bench/memory.ts).
+ *
+ * Before the first round every target is loaded at 64 clients for `--warmup` seconds per mode:
+ * a Node server reaches its steady state only once its hot code is compiled by TurboFan, which
+ * runs on a background thread that competes with the load for the cores. On 2 cores the gateway
+ * (much more code than the bare proxy) takes ~6–10 s of load to get there, the bare proxy ~1 s;
+ * measuring earlier compares a half-compiled gateway with a compiled proxy. Each measurement is
+ * also printed as it is taken (stderr), so drift between rounds shows.
  */
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
@@ -36,6 +43,7 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '8' },
     seq: { type: 'string', default: '300' },
     only: { type: 'string', default: 'json,sse' },
     peer: { type: 'string', default: '' },
@@ -49,6 +57,7 @@ const { values } = parseArgs({
 });
 const DURATION = Number(values.duration);
 const ROUNDS = Number(values.rounds);
+const WARMUP = Number(values.warmup);
 const SEQ = Number(values.seq);
 const ONLY = values.only!.split(',');
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
@@ -103,11 +112,11 @@ function headersOf(t: Target): Record<string, string> {
   return { 'content-type': 'application/json', authorization: 'Bearer sk-bench', ...t.headers };
 }
 
-async function load(t: Target, body: string, connections: number): Promise<Figures> {
+async function load(t: Target, body: string, connections: number, duration = DURATION): Promise<Figures> {
   const pids = t.pids();
   const before = pids.map(cpuTicks);
   const [r, peak] = await withPeakRss(pids, () =>
-    autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration: DURATION }),
+    autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration }),
   );
   const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
   const total = r.requests.total || 1;
@@ -210,19 +219,21 @@ async function main() {
   const cells: Cell[] = modes.flatMap((mode) => [1, 64].filter((c) => conns.includes(c)).map((c) => ({ mode, conns: c })));
   const load1 = loadavg()[0]!;
   process.stdout.write(
-    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
+    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
   );
-  // warm up every target (JIT, pools)
-  for (const t of targets) {
-    await load(t, bodies.json(t), 8);
-    await load(t, bodies.sse(t), 8);
-  }
+  // warm up every target (JIT, pools) to its steady state
+  for (const t of WARMUP > 0 ? targets : [])
+    for (const mode of modes) {
+      const f = await load(t, bodies[mode](t), 64, WARMUP);
+      process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
+    }
   const results = new Map<string, Figures[]>();
   for (let round = 0; round < ROUNDS; round++) {
     for (const cell of cells) {
       for (const t of targets) {
         if (!t.cells(cell)) continue;
         const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
+        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
         const key = `${cell.mode}|${cell.conns}|${t.name}`;
         results.set(key, [...(results.get(key) ?? []), f]);
       }
