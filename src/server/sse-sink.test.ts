@@ -104,6 +104,10 @@ describe('ResponseSink', { timeout: 5000 }, () => {
     resRef = res;
     assert.equal(res.headers['content-type'], 'text/event-stream');
     assert.equal(res.headers['x-generation-id'], 'gen-1');
+    assert.equal(res.headers['cache-control'], 'no-cache');
+    assert.equal(res.headers['x-accel-buffering'], 'no', 'proxies (nginx) must not buffer the stream');
+    assert.equal(res.headers['connection'], 'keep-alive');
+    assert.equal(res.headers['transfer-encoding'], 'chunked');
     clientGot = collect(res);
     await ready;
     await finished(res);
