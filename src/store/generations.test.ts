@@ -73,6 +73,25 @@ describe('GenerationLog', () => {
     await db.close();
   });
 
+  it('schema v2: the key index is gone (also from a v1 database), the model and time indexes stay; list by key still works', async () => {
+    const indexes = async (db: Db) =>
+      (await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'generations' AND name NOT LIKE 'sqlite_%' ORDER BY name")).map((r) => r.name);
+    const v1 = openSqlite(':memory:');
+    await migrate(v1, [{ ...GENERATION_MIGRATIONS, migrations: GENERATION_MIGRATIONS.migrations.slice(0, 1) }]);
+    assert.ok((await indexes(v1)).includes('generations_key_created_at'), 'v1 had it');
+    assert.deepEqual(await migrate(v1, [GENERATION_MIGRATIONS]), ['generations@2']);
+    const db = await fresh();
+    for (const d of [v1, db]) assert.deepEqual(await indexes(d), ['generations_created_at', 'generations_model_created_at']);
+    const log = new GenerationLog(db);
+    log.add(rec('a', { created_at: 1000, key_hash: 'k1' }));
+    log.add(rec('b', { created_at: 2000, key_hash: 'k2' }));
+    await log.flush();
+    assert.deepEqual((await log.list({ keyHash: 'k2' })).map((g) => g.id), ['b']);
+    await log.close();
+    await db.close();
+    await v1.close();
+  });
+
   it('list filters by model and since, newest first', async () => {
     const db = await fresh();
     const log = new GenerationLog(db);
