@@ -274,6 +274,13 @@ async function main() {
   }
   process.stdout.write(`\n${summary.join('\n')}\n`);
 
+  /** The throughput ratio of each round (the two measured minutes apart at most): how far one run's ratio can move. */
+  const spread = (mode: Mode, a: string, b: string) => {
+    const fa = results.get(`${mode}|64|${a}`) ?? [];
+    const fb = results.get(`${mode}|64|${b}`) ?? [];
+    const rs = fa.map((f, i) => f.rps / fb[i]!.rps).filter(Number.isFinite).sort((x, y) => x - y);
+    return rs.length < 2 ? 'one round' : `rounds ${rs[0]!.toFixed(2)}–${rs[rs.length - 1]!.toFixed(2)}`;
+  };
   // ratios against each reference target
   const refs = targets.filter((t) => t.name === 'bare proxy' || t.name.startsWith('portkey'));
   const lines: string[] = [];
@@ -285,7 +292,7 @@ async function main() {
         const ca = fig(mode, 64, t.name, 'cpuUsPerReq');
         const cb = fig(mode, 64, r.name, 'cpuUsPerReq');
         if (a === undefined || b === undefined) continue;
-        lines.push(`${t.name} / ${r.name}, ${mode} c=64: throughput ${(a / b).toFixed(2)}×, CPU per request ${(cb! / ca!).toFixed(2)}× as efficient`);
+        lines.push(`${t.name} / ${r.name}, ${mode} c=64: throughput ${(a / b).toFixed(2)}× (${spread(mode, t.name, r.name)}), CPU per request ${(cb! / ca!).toFixed(2)}× as efficient`);
       }
   process.stdout.write(`\n${lines.join('\n')}\n`);
 
