@@ -92,6 +92,52 @@ describe('GenerationLog', () => {
     await v1.close();
   });
 
+  it('get serves a record while its batch is being written, from the table once committed, and from the buffer again if the write fails', async () => {
+    for (const path of ['writeBatch', 'transaction'] as const) {
+      const db = await fresh();
+      let release!: (fail: boolean) => void;
+      const gate = () => new Promise<boolean>((r) => (release = r));
+      const held: Db = {
+        ...db,
+        dialect: 'sqlite',
+        query: db.query.bind(db),
+        get: db.get.bind(db),
+        exec: db.exec.bind(db),
+        script: db.script.bind(db),
+        close: db.close.bind(db),
+        transaction: async (fn) => {
+          if (await gate()) throw new Error('disk full');
+          return db.transaction(fn);
+        },
+        ...(path === 'writeBatch'
+          ? {
+              writeBatch: async (sql: string, rows: readonly (readonly unknown[])[]) => {
+                if (await gate()) throw new Error('disk full');
+                await db.transaction(async (tx) => {
+                  for (const r of rows) await tx.exec(sql, r.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)) as never);
+                });
+              },
+            }
+          : {}),
+      };
+      const log = new GenerationLog(held, { flushMs: 60_000 });
+      log.add(rec('w1'));
+      const first = log.flush();
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(await log.get('w1'), rec('w1'), `${path}: served while in flight`);
+      release(true); // this write fails: the record goes back to the buffer
+      await first;
+      assert.deepEqual(await log.get('w1'), rec('w1'), `${path}: served after a failed write`);
+      const second = log.flush();
+      await new Promise((r) => setImmediate(r));
+      release(false);
+      await second;
+      assert.equal(await rows(db), 1);
+      assert.deepEqual(await log.get('w1'), rec('w1'), `${path}: read back from the table`);
+      await db.close();
+    }
+  });
+
   it('list filters by model and since, newest first', async () => {
     const db = await fresh();
     const log = new GenerationLog(db);
