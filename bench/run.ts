@@ -4,7 +4,7 @@
  * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
  * targets (A B C A B C) so drift hits all alike.
  *
- *   npm run bench -- [--duration 4] [--rounds 2] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
+ *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
  *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV]
  *
  * Targets: the fake upstream called directly; the bare proxy (bench/bare-proxy.ts); Switchyard
@@ -42,7 +42,7 @@ import { memoryCheck } from './memory.js';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '4' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '8' },
     seq: { type: 'string', default: '300' },
     only: { type: 'string', default: 'json,sse' },
