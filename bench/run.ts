@@ -194,9 +194,9 @@ async function main() {
     { ...sy, cells: all, pids: own(sy) },
   ];
   if (!SKIP.has('anthropic')) {
-    // its own process, as every target: one process serving both the OpenAI and the Anthropic
-    // workload runs the OpenAI one 5–25 % slower than a process serving only it (the shared code's
-    // inline caches see both adapters' object shapes), which is not what this comparison is about
+    // its own process, as every target: a process that also serves the Anthropic workload ran the
+    // OpenAI one 5–25 % slower than a process serving only it in 3 of 4 A/B runs (the shared code's
+    // inline caches see both adapters' object shapes), which is not what these lines compare
     const p = await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: 'anthropic' })), { plain: main.plain });
     targets.push({ ...p, model: 'bench/claude', cells: all, pids: own(p) });
   }
