@@ -2,7 +2,8 @@
  * `npm run bench`: side-by-side figures for the same workload through several targets, all on
  * 127.0.0.1 and bounded in time. Targets run in their own processes; the load generator
  * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
- * targets (A B C A B C) so drift hits all alike.
+ * targets (A B C, B C A, C A B: each round starts one target further on) so drift, and whatever
+ * one target leaves behind for the next, hits all alike.
  *
  *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
  *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV]
@@ -235,8 +236,10 @@ async function main() {
     }
   const results = new Map<string, Figures[]>();
   for (let round = 0; round < ROUNDS; round++) {
+    // each round starts one target further on: no target always runs right after the same one
+    const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const cell of cells) {
-      for (const t of targets) {
+      for (const t of order) {
         if (!t.cells(cell)) continue;
         const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
         process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
