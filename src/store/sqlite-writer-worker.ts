@@ -6,8 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import type { BatchValue } from './db.js';
-import { bindValue, type WriterData, type WriterReply, type WriterRequest } from './sqlite-writer.js';
+import { bindRow, type WriterData, type WriterReply, type WriterRequest } from './sqlite-writer.js';
 
 const opts = workerData as WriterData;
 const port = parentPort!;
@@ -33,23 +32,11 @@ function prepare(d: Database.Database, sql: string) {
   return s;
 }
 
-/**
- * The row made bindable where it has to be (booleans, objects): in place, as the rows are this
- * thread's own copies (structured clone), so no second array and no call per plain value.
- */
-function bindable(row: unknown[]): unknown[] {
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (typeof v === 'boolean' || (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v))) row[i] = bindValue(v as BatchValue);
-  }
-  return row;
-}
-
 function write(req: WriterRequest): void {
   db ??= open();
   const stmt = prepare(db, req.sql);
   db.transaction(() => {
-    for (const row of req.rows) stmt.run(bindable(row as unknown[]));
+    for (const row of req.rows) stmt.run(bindRow(row));
   })();
 }
 

@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Row, SqlValue, StorageConfig } from './db.js';
-import { bindValue, SqliteWriter, type WriterRow } from './sqlite-writer.js';
+import { bindRow, SqliteWriter, type WriterRow } from './sqlite-writer.js';
 
 /** How long a statement waits (asynchronously) for a lock held by another connection. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -52,9 +52,9 @@ export class SqliteDb implements Db {
   /** Direct execution (the caller holds the lock, or no transaction is running). */
   readonly direct: Db = {
     dialect: 'sqlite',
-    query: async <T = Row>(sql: string, params: readonly SqlValue[] = []) => this.prepare(sql).all(...bind(params)) as T[],
-    get: async <T = Row>(sql: string, params: readonly SqlValue[] = []) => this.prepare(sql).get(...bind(params)) as T | undefined,
-    exec: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: this.prepare(sql).run(...bind(params)).changes }),
+    query: async <T = Row>(sql: string, params: readonly SqlValue[] = []) => this.prepare(sql).all(...bindRow(params)) as T[],
+    get: async <T = Row>(sql: string, params: readonly SqlValue[] = []) => this.prepare(sql).get(...bindRow(params)) as T | undefined,
+    exec: async (sql: string, params: readonly SqlValue[] = []) => ({ changes: this.prepare(sql).run(...bindRow(params)).changes }),
     script: async (sql: string) => void this.handle.exec(sql),
     transaction: (fn) => fn(this.direct), // nested: part of the outer transaction
     close: async () => undefined,
@@ -66,17 +66,17 @@ export class SqliteDb implements Db {
 
   async query<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     if (this.locked) await this.idle();
-    return this.unlessBusy(() => this.prepare(sql).all(...bind(params)) as T[]);
+    return this.unlessBusy(() => this.prepare(sql).all(...bindRow(params)) as T[]);
   }
 
   async get<T = Row>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     if (this.locked) await this.idle();
-    return this.unlessBusy(() => this.prepare(sql).get(...bind(params)) as T | undefined);
+    return this.unlessBusy(() => this.prepare(sql).get(...bindRow(params)) as T | undefined);
   }
 
   async exec(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number }> {
     if (this.locked) await this.idle();
-    return this.unlessBusy(() => ({ changes: this.prepare(sql).run(...bind(params)).changes }));
+    return this.unlessBusy(() => ({ changes: this.prepare(sql).run(...bindRow(params)).changes }));
   }
 
   async script(sql: string): Promise<void> {
@@ -98,7 +98,7 @@ export class SqliteDb implements Db {
       }
       const stmt = this.prepare(sql);
       this.handle.transaction(() => {
-        for (const row of rows) stmt.run(row.map(bindValue));
+        for (const row of rows) stmt.run(bindRow(row));
       })();
       return;
     }
@@ -166,10 +166,6 @@ export class SqliteDb implements Db {
     this.statements.clear();
     if (this.handle.open) this.handle.close();
   }
-}
-
-function bind(params: readonly SqlValue[]): unknown[] {
-  return params.map((p) => (p === true ? 1 : p === false ? 0 : p));
 }
 
 const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
