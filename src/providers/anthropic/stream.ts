@@ -25,10 +25,6 @@ interface BlockState {
   argsSeen?: boolean;
 }
 
-/** Block indexes below this live in an array; any other value (never seen from the API) in a Map. */
-const DENSE_BLOCKS = 4096;
-const dense = (index: unknown): index is number => typeof index === 'number' && Number.isInteger(index) && index >= 0 && index < DENSE_BLOCKS;
-
 export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): StreamParser {
   return new AnthropicStreamParser(ctx, emit);
 }
@@ -38,8 +34,8 @@ export function createAnthropicStreamParser(ctx: AdapterContext, emit: Emit): St
  * are read by quickEvent without a JSON.parse (stream-quick.ts); the rest are parsed.
  */
 class AnthropicStreamParser implements StreamParser {
-  private readonly blocks: (BlockState | undefined)[] = [];
-  private otherBlocks: Map<unknown, BlockState> | undefined;
+  /** By the event's `index` (whatever value the upstream sent). */
+  private readonly blocks = new Map<unknown, BlockState>();
   private readonly usage: Usage = {};
   private finished = false;
   private readonly decoder: SseDecoder;
@@ -78,15 +74,6 @@ class AnthropicStreamParser implements StreamParser {
     this.onEvent(ev as Record<string, any>, data);
   }
 
-  private block(index: unknown): BlockState | undefined {
-    return dense(index) ? this.blocks[index] : this.otherBlocks?.get(index);
-  }
-
-  private setBlock(index: unknown, state: BlockState): void {
-    if (dense(index)) this.blocks[index] = state;
-    else (this.otherBlocks ??= new Map()).set(index, state);
-  }
-
   private emitUsage(): void {
     const u = mapUsage(this.usage);
     if (u !== undefined) this.emit({ type: 'usage', usage: u });
@@ -106,7 +93,7 @@ class AnthropicStreamParser implements StreamParser {
       case 'content_block_delta':
         return this.blockDelta(ev.index, ev.delta ?? {});
       case 'content_block_stop': {
-        const b = this.block(ev.index);
+        const b = this.blocks.get(ev.index);
         if (b?.type === 'tool_use' && !b.argsSeen && b.startInput !== undefined) {
           emit({ type: 'tool_call_delta', index: ev.index, arguments: b.startInput });
         }
@@ -140,7 +127,7 @@ class AnthropicStreamParser implements StreamParser {
   private blockStart(index: number, cb: Record<string, any>): void {
     const emit = this.emit;
     const state: BlockState = { type: String(cb.type) };
-    this.setBlock(index, state);
+    this.blocks.set(index, state);
     switch (cb.type) {
       case 'text':
         if (typeof cb.text === 'string' && cb.text !== '') emit({ type: 'text', text: cb.text });
@@ -166,7 +153,7 @@ class AnthropicStreamParser implements StreamParser {
         if (typeof d.text === 'string' && d.text !== '') emit({ type: 'text', text: d.text });
         return;
       case 'input_json_delta': {
-        const b = this.block(index);
+        const b = this.blocks.get(index);
         if (b?.type !== 'tool_use' || typeof d.partial_json !== 'string' || d.partial_json === '') return;
         b.argsSeen = true;
         emit({ type: 'tool_call_delta', index, arguments: d.partial_json });
