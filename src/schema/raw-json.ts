@@ -110,8 +110,13 @@ export function detachedCopy(s: string): string {
   return Buffer.from(s, 'utf8').toString('utf8');
 }
 
-export const isJsonSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
-const isSpace = isJsonSpace;
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+/** Index of the first character at or after `i` that is not JSON whitespace. */
+export function skipJsonSpace(text: string, i: number): number {
+  while (isSpace(text.charCodeAt(i))) i++;
+  return i;
+}
 
 /**
  * Walks the top level of a valid JSON object text (JSON.parse accepted it) and records each
@@ -130,9 +135,8 @@ function noteMembers(text: string, value: Record<string, unknown>, raw: RawMembe
     const key = rawKey.includes('\\') ? (JSON.parse(text.slice(i, keyEnd)) as string) : rawKey;
     i = keyEnd;
     while (text.charCodeAt(i) !== COLON) i++;
-    i++;
+    i = skipJsonSpace(text, i + 1);
     c = text.charCodeAt(i);
-    while (isSpace(c)) c = text.charCodeAt(++i);
     const end = skipJsonValue(text, i);
     if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       const member = value[key];

@@ -16,18 +16,13 @@ import {
   CLOSE_BRACKET,
   COLON,
   COMMA,
-  isJsonSpace,
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
+  skipJsonSpace as skipSpace,
   skipJsonString as skipString,
   skipJsonValue as skipValue,
 } from '../../schema/raw-json.js';
-
-function skipSpace(text: string, i: number): number {
-  while (isJsonSpace(text.charCodeAt(i))) i++;
-  return i;
-}
 
 /**
  * For the JSON array `text`, per element: the text of its member `key` (`"Hi \"you\""`, quotes
