@@ -146,46 +146,43 @@ async function pipelineRun(impl: Impl, pieces: Uint8Array[], iters: number): Pro
   return (t.user + t.system) / iters;
 }
 
+/** CPU µs per call of `once` over `iters` calls; `produced()` must be > 0 after (the work was not optimized away). */
+function cpuPerCall(iters: number, once: () => void, produced: () => number, what: string): number {
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < iters; i++) once();
+  const t = process.cpuUsage(t0);
+  if (produced() === 0) throw new Error(`no ${what}`);
+  return (t.user + t.system) / iters;
+}
+
 /** Decoder alone. */
 function decoderRun(impl: Impl, pieces: Uint8Array[], iters: number): number {
   let n = 0;
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < iters; i++) {
+  return cpuPerCall(iters, () => {
     const d = new impl.SseDecoder((ev) => (n += ev.data.length));
     for (const p of pieces) d.push(p);
     d.end();
-  }
-  const t = process.cpuUsage(t0);
-  if (n === 0) throw new Error('no events');
-  return (t.user + t.system) / iters;
+  }, () => n, 'events');
 }
 
 /** Decoder + parser, events dropped. */
 function parserRun(impl: Impl, pieces: Uint8Array[], iters: number): number {
   let n = 0;
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < iters; i++) {
+  return cpuPerCall(iters, () => {
     const p = impl.createOpenAIStreamParser(ctx, () => n++);
     for (const x of pieces) p.push(x);
     p.end();
-  }
-  const t = process.cpuUsage(t0);
-  if (n === 0) throw new Error('no events');
-  return (t.user + t.system) / iters;
+  }, () => n, 'events');
 }
 
 /** Renderer alone, replaying the canonical events of the workload, frames dropped. */
 function rendererRun(impl: Impl, evs: unknown[], iters: number): number {
   let n = 0;
-  const t0 = process.cpuUsage();
-  for (let i = 0; i < iters; i++) {
+  return cpuPerCall(iters, () => {
     const r = new impl.StreamRenderer(meta(), (f) => (n += f.length));
     for (const e of evs) r.event(e);
     r.end();
-  }
-  const t = process.cpuUsage(t0);
-  if (n === 0) throw new Error('no frames');
-  return (t.user + t.system) / iters;
+  }, () => n, 'frames');
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
