@@ -155,25 +155,22 @@ function cpuPerCall(iters: number, once: () => void, produced: () => number, wha
   return (t.user + t.system) / iters;
 }
 
-/** Decoder alone. */
-function decoderRun(impl: Impl, pieces: Uint8Array[], iters: number): number {
+/** Pieces pushed through a fresh push/end consumer per call (the decoder alone, or decoder + parser), its output counted. */
+function consumerRun(pieces: Uint8Array[], iters: number, make: (count: (k: number) => void) => { push(b: Uint8Array): void; end(): void }): number {
   let n = 0;
+  const count = (k: number) => (n += k);
   return cpuPerCall(iters, () => {
-    const d = new impl.SseDecoder((ev) => (n += ev.data.length));
-    for (const p of pieces) d.push(p);
-    d.end();
+    const c = make(count);
+    for (const p of pieces) c.push(p);
+    c.end();
   }, () => n, 'events');
 }
 
+/** Decoder alone. */
+const decoderRun = (impl: Impl, pieces: Uint8Array[], iters: number) => consumerRun(pieces, iters, (count) => new impl.SseDecoder((ev) => count(ev.data.length)));
+
 /** Decoder + parser, events dropped. */
-function parserRun(impl: Impl, pieces: Uint8Array[], iters: number): number {
-  let n = 0;
-  return cpuPerCall(iters, () => {
-    const p = impl.createOpenAIStreamParser(ctx, () => n++);
-    for (const x of pieces) p.push(x);
-    p.end();
-  }, () => n, 'events');
-}
+const parserRun = (impl: Impl, pieces: Uint8Array[], iters: number) => consumerRun(pieces, iters, (count) => impl.createOpenAIStreamParser(ctx, () => count(1)));
 
 /** Renderer alone, replaying the canonical events of the workload, frames dropped. */
 function rendererRun(impl: Impl, evs: unknown[], iters: number): number {
