@@ -62,11 +62,24 @@ export interface AdapterContext {
   send?(req: UpstreamRequest): Promise<UpstreamExchange>;
 }
 
+/** An upstream response body: read it once, one way. */
+export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+  /** The whole body as UTF-8 text. */
+  text(): Promise<string>;
+  /**
+   * Hands every chunk to `fn` as it is read; resolves when the body ended (or `fn` returned false:
+   * reading stops and the connection is dropped), rejects when the transport broke.
+   */
+  each(fn: (chunk: Uint8Array) => boolean | void): Promise<void>;
+  /** Ends the exchange early; a no-op once the body ended. */
+  destroy(err?: Error): unknown;
+}
+
 /** An upstream HTTP response as `AdapterContext.send` returns it. */
 export interface UpstreamExchange {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Uint8Array> & { text(): Promise<string>; destroy(err?: Error): unknown };
+  body: UpstreamBody;
 }
 
 export interface UpstreamRequest {

@@ -12,7 +12,7 @@
 import type { CanonicalRequest } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
 import type { ChatResponse } from '../schema/types.js';
-import type { AdapterContext } from '../providers/types.js';
+import type { AdapterContext, UpstreamBody } from '../providers/types.js';
 import { renderResponse, StreamRenderer, type ResponseMeta } from '../server/render.js';
 import type { Candidate, Catalog } from './catalog.js';
 import type { AttemptOutcome } from './health.js';
@@ -315,7 +315,7 @@ export class Router {
   }
 
   private async readJson(
-    body: AsyncIterable<Uint8Array> & { text(): Promise<string> },
+    body: UpstreamBody,
     cand: Candidate,
     ctx: AdapterContext,
     meta: ResponseMeta,
@@ -351,7 +351,7 @@ export class Router {
   }
 
   private async readStream(
-    body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown },
+    body: UpstreamBody,
     cand: Candidate,
     ctx: AdapterContext,
     meta: ResponseMeta,
@@ -374,10 +374,10 @@ export class Router {
       renderer.event(e);
     });
     try {
-      for await (const chunk of body) {
+      await body.each((chunk) => {
         parser.push(chunk);
-        if (early !== undefined || renderer.finished) break;
-      }
+        return early === undefined && !renderer.finished;
+      });
       if (early === undefined && !renderer.finished) await parser.end();
     } catch (e) {
       if (opts.signal.aborted) {

@@ -3,15 +3,12 @@
  * Converts transport failures (refused, reset, timeouts) into GatewayErrors once, here.
  */
 import { Pool } from 'undici';
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../schema/errors.js';
-import type { UpstreamRequest } from '../providers/types.js';
+import type { UpstreamExchange, UpstreamRequest } from '../providers/types.js';
+import { UpstreamCall } from './upstream-call.js';
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Dispatcher.ResponseData['body'];
-}
+/** The response head; the body is read through `UpstreamBody` (src/router/upstream-call.ts for live upstreams). */
+export type UpstreamResponse = UpstreamExchange;
 
 export interface SendOptions {
   signal: AbortSignal;
@@ -61,16 +58,13 @@ export class UpstreamClient {
       const transport = transports.get(url.protocol);
       if (transport !== undefined) res = await transport(req, opts);
       else {
-        const r = await this.pool(url.origin).request({
-          method: req.method,
-          path: url.path,
-          headers: req.headers,
-          body: req.body,
-          signal: opts.signal,
-          headersTimeout: opts.timeoutMs,
-          bodyTimeout: opts.timeoutMs,
-        });
-        res = { status: r.statusCode, headers: r.headers, body: r.body };
+        // dispatch, not request(): the body goes from undici's parser to its reader with no Readable between
+        const call = new UpstreamCall(opts.signal);
+        this.pool(url.origin).dispatch(
+          { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
+          call,
+        );
+        res = await call.head;
       }
     } catch (e) {
       throw transportError(e, opts.providerName);
@@ -110,7 +104,7 @@ export function transportError(e: unknown, providerName: string): GatewayError {
   const meta = { provider_name: providerName, error_type: 'provider_unavailable', provider_code: code };
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT')
     return new GatewayError(408, `[${providerName}] upstream timed out`, { metadata: { ...meta, error_type: 'timeout' }, retryable: true, cause: e });
-  if (code === 'AbortError' || code === 'UND_ERR_ABORTED')
+  if (code === 'AbortError' || code === 'UND_ERR_ABORTED' || err?.name === 'AbortError') // a DOMException's code is a number (20)
     return new GatewayError(499, 'request cancelled by the client', { metadata: { ...meta, error_type: 'cancelled' }, retryable: false, cause: e });
   return new GatewayError(502, `[${providerName}] upstream unreachable or connection lost (${code}${err?.message ? `: ${err.message}` : ''})`, {
     metadata: meta,

@@ -1,6 +1,6 @@
 /**
  * Response bodies that are not undici's: a teed body (recording) and a body played back from a
- * cassette (replay). Both are Readables with the `text()`/`json()` helpers the router uses, so
+ * cassette (replay). Both are Readables with the `text()`/`each()` readers the router uses, so
  * the attempt loop reads them exactly as it reads a live upstream body.
  */
 import { Readable } from 'node:stream';
@@ -19,6 +19,9 @@ export function bodyFrom(chunks: AsyncIterable<Uint8Array>): UpstreamBody {
   };
   return Object.assign(stream, {
     text: async () => (await collect()).toString('utf8'),
+    each: async (fn: (chunk: Uint8Array) => boolean | void) => {
+      for await (const c of stream) if (fn(c as Uint8Array) === false) break; // break destroys the stream
+    },
     json: async () => JSON.parse((await collect()).toString('utf8')),
     arrayBuffer: async () => {
       const b = await collect();
