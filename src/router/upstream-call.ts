@@ -71,7 +71,18 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     if (status < 200) return true; // 1xx: the real head follows
     this.resumeFn = resume;
     this.state = 'body';
-    this.resolveHead({ status, headers: util.parseHeaders(rawHeaders ?? []), body: this });
+    // headers are parsed when first read: a 2xx answer's are usually never looked at
+    let headers: Record<string, string | string[] | undefined> | undefined;
+    this.resolveHead({
+      status,
+      get headers() {
+        return (headers ??= util.parseHeaders(rawHeaders ?? []));
+      },
+      set headers(h) {
+        headers = h;
+      },
+      body: this,
+    });
     return true;
   }
 
