@@ -6,7 +6,7 @@
  * one target leaves behind for the next, hits all alike.
  *
  *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
- *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV]
+ *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV] [--fresh]
  *
  * Targets, each in its own process: the fake upstream called directly; the bare proxy
  * (bench/bare-proxy.ts); Switchyard with an `openai` provider; Switchyard with an `anthropic`
@@ -20,7 +20,11 @@
  * CPU µs per request of the target process(es) (the figure least disturbed by other load on the
  * machine), peak RSS under load, and time to first byte (1 client); then the issue's summary
  * table, the ratios against the bare proxy and Portkey, and PASS/FAIL per target line.
- * `--only memory` runs the memory check instead (bench/memory.ts).
+ * `--only memory` runs the memory check instead (bench/memory.ts). `--fresh` starts new processes
+ * for every target each round (start order rotated, warmed up again): on this kind of machine one
+ * process can run 10–15 % slower than another of the same build for its whole life, the one
+ * started first more often than not (BENCHMARKS.md, "Measuring on this machine"), and a ratio of
+ * two long-lived processes inherits that; with --fresh each round's figures come from new ones.
  *
  * Before the first round every target is loaded at 64 clients for `--warmup` seconds per mode:
  * a Node server reaches its steady state only once its hot code is compiled by TurboFan, which
@@ -54,6 +58,7 @@ const { values } = parseArgs({
     streams: { type: 'string', default: '10000' },
     conns: { type: 'string', default: '1,64' },
     compare: { type: 'string', default: '' },
+    fresh: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -64,6 +69,8 @@ const ONLY = values.only!.split(',');
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
 const WORKERS = Number(values.workers);
 const COMPILED = !values.tsx;
+/** New target processes every round (start order rotated), each warmed up again. */
+const FRESH = values.fresh === true;
 
 type Mode = 'json' | 'sse';
 interface Cell {
@@ -185,38 +192,45 @@ async function main() {
   const all = () => true;
   const c64 = (c: Cell) => c.conns > 1;
   const bareS = run('bench/bare-proxy.ts');
-  const bare = await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain });
   const main = run('src/cli/main.ts');
   const serve = (cfg: string, extra: string[] = []) => [...main.args, 'serve', '--config', cfg, '--port', '0', ...extra];
-  const sy = await start('switchyard', serve(benchConfig(dir, up.url)), { plain: main.plain });
-  const targets: Target[] = [
-    { ...up, name: 'direct (fake upstream)', cells: all, pids: own(up) },
-    { ...bare, cells: all, pids: own(bare) },
-    { ...sy, cells: all, pids: own(sy) },
+  const compareMain = values.compare !== '' ? buildRevision(values.compare!) : undefined;
+  // every target but the fake upstream, as a function that starts its process (each start gets an empty SQLite file)
+  let generation = 0;
+  const fresh = (name: string) => (FRESH ? `${name}-${generation}` : name);
+  const makers: (() => Promise<Target>)[] = [
+    async () => ({ ...(await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain })), cells: all, pids: () => [] }),
+    async () => ({ ...(await start('switchyard', serve(benchConfig(dir, up.url, { name: fresh('switchyard') })), { plain: main.plain })), cells: all, pids: () => [] }),
   ];
-  if (!SKIP.has('anthropic')) {
+  if (!SKIP.has('anthropic'))
     // its own process, as every target: a process that also serves the Anthropic workload ran the
     // OpenAI one 5–25 % slower than a process serving only it in 3 of 4 A/B runs (the shared code's
     // inline caches see both adapters' object shapes), which is not what these lines compare
-    const p = await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: 'anthropic' })), { plain: main.plain });
-    targets.push({ ...p, model: 'bench/claude', cells: all, pids: own(p) });
-  }
-  if (!SKIP.has('log')) {
-    const p = await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false })), { plain: main.plain });
-    targets.push({ ...p, cells: c64, pids: own(p) });
-  }
-  if (!SKIP.has('workers') && WORKERS > 1) {
-    const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url, { name: 'workers' }), ['--workers', String(WORKERS)]), { plain: main.plain });
-    targets.push({ ...p, cells: c64, pids: withWorkers(p) });
-  }
-  if (values.compare !== '') {
-    const p = await start(`switchyard @${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url, { name: 'compare' }), '--port', '0'], { plain: true });
-    targets.push({ ...p, cells: all, pids: own(p) });
-  }
-  if (values.peer === 'portkey') {
-    const p = await startPortkey(up.url);
-    targets.push({ ...p, cells: all, pids: own(p) });
-  }
+    makers.push(async () => ({ ...(await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: fresh('anthropic') })), { plain: main.plain })), model: 'bench/claude', cells: all, pids: () => [] }));
+  if (!SKIP.has('log'))
+    makers.push(async () => ({ ...(await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false, name: fresh('switchyard-nolog') })), { plain: main.plain })), cells: c64, pids: () => [] }));
+  if (!SKIP.has('workers') && WORKERS > 1)
+    makers.push(async () => {
+      const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url, { name: fresh('workers') }), ['--workers', String(WORKERS)]), { plain: main.plain });
+      return { ...p, cells: c64, pids: withWorkers(p) };
+    });
+  if (compareMain !== undefined)
+    makers.push(async () => ({ ...(await start(`switchyard @${values.compare}`, [compareMain, 'serve', '--config', benchConfig(dir, up.url, { name: fresh('compare') }), '--port', '0'], { plain: true })), cells: all, pids: () => [] }));
+  if (values.peer === 'portkey') makers.push(async () => ({ ...(await startPortkey(up.url)), cells: all, pids: () => [] }));
+  /** Starts the targets, the i-th maker first (start order rotates with the rounds under --fresh); returns them in maker order. */
+  const startAll = async (first: number): Promise<Target[]> => {
+    const out = new Array<Target>(makers.length);
+    for (let k = 0; k < makers.length; k++) {
+      const i = (first + k) % makers.length;
+      const t = await makers[i]!();
+      if (t.name.includes('--workers')) out[i] = t;
+      else out[i] = { ...t, pids: own(t) };
+    }
+    generation++;
+    return out;
+  };
+  const directTarget: Target = { ...up, name: 'direct (fake upstream)', cells: all, pids: own(up) };
+  let targets: Target[] = [directTarget, ...(await startAll(0))];
   const bodies: Record<Mode, (t: Target) => string> = {
     json: (t) => JSON.stringify({ ...REQUEST, model: t.model }),
     sse: (t) => JSON.stringify({ ...REQUEST, model: t.model, stream: true }),
@@ -229,13 +243,23 @@ async function main() {
     `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
   );
   // warm up every target (JIT, pools) to its steady state
-  for (const t of WARMUP > 0 ? targets : [])
-    for (const mode of modes) {
-      const f = await load(t, bodies[mode](t), 64, WARMUP);
-      process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
-    }
+  const warmUp = async (ts: Target[]) => {
+    for (const t of WARMUP > 0 ? ts : [])
+      for (const mode of modes) {
+        const f = await load(t, bodies[mode](t), 64, WARMUP);
+        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
+      }
+  };
+  await warmUp(targets);
   const results = new Map<string, Figures[]>();
   for (let round = 0; round < ROUNDS; round++) {
+    if (FRESH && round > 0) {
+      // new processes for every target, started in a rotated order: a process's speed depends on
+      // how it lands on the host (see BENCHMARKS.md), and so on when it was started
+      await Promise.all(targets.slice(1).map((t) => stop(t)));
+      targets = [directTarget, ...(await startAll(round % makers.length))];
+      await warmUp(targets.slice(1));
+    }
     // each round starts one target further on: no target always runs right after the same one
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const cell of cells) {
