@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/ab.ts --compare REV [--mode json|sse] [--rounds 6] [--duration 4] [--warmup 15] [--conns 32] [--against bare]`
+ * `node --import tsx bench/ab.ts --compare REV [--mode json|sse] [--rounds 6] [--duration 4] [--warmup 15] [--conns 32] [--against bare] [--swap]`
  *
  * A before/after measure that the machine's drift cannot tilt: the gateway as it is now and as it
  * was at git revision REV (or the bare proxy, `--against bare`) run side by side and are loaded AT
@@ -10,7 +10,9 @@
  * thread CPU µs per request (the thread that bounds one process's throughput) and all threads'
  * (writer thread, GC and compiler threads included), and B/A.
  *
- * A = REV (or the bare proxy), B = the working tree. Both compiled (as `npm start` runs).
+ * A = REV (or the bare proxy), B = the working tree. Both compiled (as `npm start` runs). A is
+ * started first unless `--swap`: the process started first is often the slower one here (two
+ * processes of one build: B/A 0.75–0.96 over 5 rounds), so run both orders.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '4' },
     warmup: { type: 'string', default: '15' },
     conns: { type: 'string', default: '32' },
+    swap: { type: 'boolean', default: false },
   },
 });
 if (values.compare === '' && values.against !== 'bare') {
@@ -83,13 +86,24 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-ab-'));
   const up = await start('upstream', script('bench/upstream.ts', true).args, { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' });
   const mainJs = script('src/cli/main.ts', true).args;
+  const startA = () =>
+    values.against === 'bare'
+      ? start('bare proxy', [...script('bench/bare-proxy.ts', true).args, up.url], { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
+      : start(`@${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0'], { plain: true });
+  const startB = () => start('working tree', [...mainJs, 'serve', '--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0'], { plain: true });
+  // the process started first tends to be the slower one on this kind of machine: --swap starts B first
   let a: Proc;
-  if (values.against === 'bare') a = await start('bare proxy', [...script('bench/bare-proxy.ts', true).args, up.url], { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' });
-  else a = await start(`@${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0'], { plain: true });
-  const b = await start('working tree', [...mainJs, 'serve', '--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0'], { plain: true });
+  let b: Proc;
+  if (values.swap === true) {
+    b = await startB();
+    a = await startA();
+  } else {
+    a = await startA();
+    b = await startB();
+  }
   const body = (p: Proc) => JSON.stringify({ ...REQUEST, model: p.model, ...(values.mode === 'sse' ? { stream: true } : {}) });
   try {
-    process.stdout.write(`# ${new Date().toISOString()} · ${values.mode} · A = ${a.name}, B = ${b.name} · both loaded at once, ${values.conns} clients each · ${values.warmup}s warm-up, ${values.rounds} × ${values.duration}s\n`);
+    process.stdout.write(`# ${new Date().toISOString()} · ${values.mode} · A = ${a.name}, B = ${b.name} (${values.swap === true ? 'B' : 'A'} started first) · both loaded at once, ${values.conns} clients each · ${values.warmup}s warm-up, ${values.rounds} × ${values.duration}s\n`);
     await both(a, b, body, Number(values.warmup));
     const rs: [Round, Round][] = [];
     for (let i = 0; i < Number(values.rounds); i++) {
