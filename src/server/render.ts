@@ -111,6 +111,8 @@ export class StreamRenderer {
   finishReason: FinishReason | undefined;
   nativeFinishReason: string | null = null;
   usage: CanonicalUsage | undefined;
+  /** The usage (with cost) of the usage chunk, once `end()` wrote it. */
+  sentUsage: Usage | undefined;
   error: GatewayError | undefined;
   upstreamId: string | undefined;
   /** Whether any data chunk (not a comment) was written. */
@@ -201,7 +203,9 @@ export class StreamRenderer {
       return;
     }
     this.done = true;
-    this.write(`${this.head},"choices":[],"usage":${usageJson(renderUsage(this.usage, this.meta.pricing))}}\n\ndata: [DONE]\n\n`);
+    const usage = renderUsage(this.usage, this.meta.pricing);
+    this.sentUsage = usage;
+    this.write(`${this.head},"choices":[],"usage":${usageJson(usage)}}\n\ndata: [DONE]\n\n`);
   }
 
   /** Ends the stream with an error chunk (finish_reason "error") and [DONE]. */

@@ -56,6 +56,8 @@ export interface GenerationRecord {
 export function usageOf(rec: ChatRecord): Usage | undefined {
   const r = rec.result ?? resultOfError(rec.error);
   if (r?.response !== undefined) return r.response.usage;
+  // what the stream's usage chunk said, computed once (the upstream reported usage: no estimate)
+  if (r?.stream?.usage !== undefined && r.stream.sentUsage !== undefined) return r.stream.sentUsage;
   // the stream's usage, or the same estimate stored keys are charged (src/store/usage-cost.ts), so both agree
   const u = streamOrEstimatedUsage(rec);
   return u === undefined || r?.served === undefined ? undefined : renderUsage(u.usage, r.served.endpoint.pricing);

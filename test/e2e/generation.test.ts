@@ -105,11 +105,15 @@ describe('generation records', () => {
     fakes.first!.enqueue(stream(streamFrames({ text: ['a', 'b', 'c'] }), { delayMs: 15 }));
     const r = await fetch(`${gw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream: true, ...ordered }) });
     const id = r.headers.get('x-generation-id')!;
-    await r.text();
+    const text = await r.text();
     const g = await waitFor(id);
     assert.equal(g.streamed, true);
     assert.equal(g.finish_reason, 'stop');
     assert.equal(g.tokens_completion, 9);
+    const usageChunk = text.split('\n\n').filter((f) => f.startsWith('data: {') && f.includes('"usage"')).map((f) => JSON.parse(f.slice(6)))[0];
+    assert.ok(usageChunk?.usage?.cost > 0, 'the stream ends with a priced usage chunk');
+    assert.equal(g.total_cost, usageChunk.usage.cost, 'the record has the cost the client was told');
+    assert.equal(g.tokens_prompt, usageChunk.usage.prompt_tokens);
     assert.ok(g.latency > 0 && g.generation_time > 0, `ttft ${g.latency}, generation ${g.generation_time}`);
     assert.ok(g.tokens_per_second > 0);
   });
