@@ -4,8 +4,7 @@
  */
 import { resultOfError } from '../router/execute.js';
 import type { ChatRecord } from '../server/chat.js';
-import { renderUsage } from '../server/render.js';
-import { streamOrEstimatedUsage } from './usage-cost.js';
+import { streamUsage } from './usage-cost.js';
 import type { Usage } from '../schema/types.js';
 
 export interface GenerationAttempt {
@@ -56,11 +55,8 @@ export interface GenerationRecord {
 export function usageOf(rec: ChatRecord): Usage | undefined {
   const r = rec.result ?? resultOfError(rec.error);
   if (r?.response !== undefined) return r.response.usage;
-  // what the stream's usage chunk said, computed once (the upstream reported usage: no estimate)
-  if (r?.stream?.usage !== undefined && r.stream.sentUsage !== undefined) return r.stream.sentUsage;
   // the stream's usage, or the same estimate stored keys are charged (src/store/usage-cost.ts), so both agree
-  const u = streamOrEstimatedUsage(rec);
-  return u === undefined || r?.served === undefined ? undefined : renderUsage(u.usage, r.served.endpoint.pricing);
+  return streamUsage(rec)?.usage;
 }
 
 export function fromChatRecord(rec: ChatRecord): GenerationRecord {

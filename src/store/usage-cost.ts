@@ -8,7 +8,8 @@
 import type { Pricing } from '../providers/types.js';
 import type { Catalog } from '../router/catalog.js';
 import { resultOfError } from '../router/execute.js';
-import type { CanonicalRequest, CanonicalUsage } from '../schema/canonical.js';
+import type { CanonicalRequest } from '../schema/canonical.js';
+import type { Usage } from '../schema/types.js';
 import type { ChatRecord } from '../server/chat.js';
 import { renderUsage } from '../server/render.js';
 
@@ -32,18 +33,21 @@ export function promptChars(req: CanonicalRequest): number {
 }
 
 /**
- * Token usage of a request that has no response body (streamed, cancelled, cut off): the usage
- * the upstream reported in the stream, else an estimate when the upstream got the request and
- * began (or was cut off while) answering, else undefined. The generation log uses it too, so
- * key usage and generation records always agree.
+ * The public usage (cost included) of a request that has no response body (streamed, cancelled,
+ * cut off): the usage the upstream reported in the stream, priced as the stream's usage chunk was
+ * (that very object when the chunk went out), else an estimate when the upstream got the request
+ * and began (or was cut off while) answering, else undefined. Key usage and generation records
+ * both read it, so they always agree with each other and with what the client was told.
  */
-export function streamOrEstimatedUsage(record: ChatRecord): { usage: CanonicalUsage; estimated: boolean } | undefined {
+export function streamUsage(record: ChatRecord): { usage: Usage; estimated: boolean } | undefined {
   const r = record.result ?? resultOfError(record.error);
   if (r?.served === undefined || r.response !== undefined) return undefined;
-  if (r.stream?.usage !== undefined) return { usage: r.stream.usage, estimated: false };
+  const pricing = r.served.endpoint.pricing;
+  if (r.stream?.usage !== undefined) return { usage: r.stream.sentUsage ?? renderUsage(r.stream.usage, pricing), estimated: false };
   const reached = r.stream?.started === true || r.cancelled || r.firstTokenAt !== undefined;
   if (!reached || record.request === undefined) return undefined;
-  return { usage: { promptTokens: estimateTokens(promptChars(record.request)), completionTokens: estimateTokens(r.stream?.outputChars ?? 0) }, estimated: true };
+  const estimate = { promptTokens: estimateTokens(promptChars(record.request)), completionTokens: estimateTokens(r.stream?.outputChars ?? 0) };
+  return { usage: renderUsage(estimate, pricing), estimated: true };
 }
 
 export function costOf(record: ChatRecord): Cost {
@@ -55,9 +59,9 @@ export function costOf(record: ChatRecord): Cost {
     const u = r.response.usage;
     return { ...base, cost: u?.cost ?? 0, promptTokens: u?.prompt_tokens ?? 0, completionTokens: u?.completion_tokens ?? 0, estimated: false };
   }
-  const s = streamOrEstimatedUsage(record);
-  if (s === undefined || served === undefined) return { ...base, cost: 0, promptTokens: 0, completionTokens: 0, estimated: false };
-  const u = renderUsage(s.usage, served.endpoint.pricing);
+  const s = streamUsage(record);
+  if (s === undefined) return { ...base, cost: 0, promptTokens: 0, completionTokens: 0, estimated: false };
+  const u = s.usage;
   return { ...base, cost: u.cost ?? 0, promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens, estimated: s.estimated };
 }
 
