@@ -90,7 +90,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     if (this.state !== 'body') return false; // stopped by its reader: the abort is on its way
     const r = this.reader;
     if (r !== undefined && r.kind === 'each') {
-      if (r.fn(chunk) === false) this.stop();
+      if (r.fn(chunk) === false) this.destroy();
       return this.state === 'body';
     }
     if (r !== undefined && r.kind === 'next') {
@@ -114,7 +114,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     this.reader = undefined;
     if (r.kind === 'text') r.resolve(this.drainText());
     else if (r.kind === 'each') r.resolve();
-    else r.resolve(this.queue.length > 0 ? { done: false, value: this.queue.shift()! } : DONE);
+    else r.resolve(DONE); // a next() waits only on an empty queue
   }
 
   onError(err: Error): void {
@@ -141,7 +141,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
       const c = this.queue.shift()!;
       this.queued -= c.length;
       if (fn(c) === false) {
-        this.stop();
+        this.destroy();
         return Promise.resolve();
       }
     }
@@ -191,30 +191,34 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     };
   }
 
-  /** Ends the exchange early (the connection is dropped, not reused); a no-op once the body ended. */
-  destroy(err?: Error): void {
-    if (this.state === 'done' || this.state === 'failed' || this.state === 'destroyed') return;
-    this.abort(err ?? new errors.RequestAbortedError('upstream body destroyed'));
+  /**
+   * The reader ends the exchange early (`each`'s callback returned false, a loop broke, the router is
+   * done): a pending `each` or `next()` resolves as ended, and the connection is dropped, not reused,
+   * once the undici callback on the stack (if any) has returned. A no-op once the body ended.
+   */
+  destroy(): void {
+    if (this.state !== 'body') return;
+    this.state = 'destroyed';
+    this.cleanup();
+    this.queue = [];
+    this.queued = 0;
+    const r = this.reader;
+    this.reader = undefined;
+    if (r?.kind === 'each') r.resolve();
+    else if (r?.kind === 'next') r.resolve(DONE);
+    else r?.reject(new errors.RequestAbortedError('upstream body destroyed'));
+    const abort = this.abortFn;
+    if (abort !== undefined) queueMicrotask(() => abort(new errors.RequestAbortedError('upstream body destroyed')));
   }
 
   // ----
 
+  /** The caller's signal fired: the exchange fails with its reason, whatever state it is in. */
   private abort(err: Error): void {
     if (this.state === 'done' || this.state === 'failed' || this.state === 'destroyed') return;
     if (this.abortFn !== undefined) this.abortFn(err); // undici calls onError(err) synchronously
     else if (this.state === 'head') this.error = err; // not connected yet: onConnect aborts it
-    if ((this.state as State) !== 'failed') this.onError(err);
-  }
-
-  /** The `each` reader asked to stop: ends its read now, drops the connection after undici's callback returns. */
-  private stop(): void {
-    this.state = 'destroyed';
-    this.cleanup();
-    const r = this.reader;
-    this.reader = undefined;
-    if (r?.kind === 'each') r.resolve();
-    const abort = this.abortFn;
-    if (abort !== undefined) queueMicrotask(() => abort(new errors.RequestAbortedError('upstream body destroyed')));
+    if ((this.state as State) !== 'failed') this.onError(err); // undici had already finished the request
   }
 
   private resumeIfPaused(): void {
