@@ -7,9 +7,6 @@ import { GatewayError } from '../schema/errors.js';
 import type { UpstreamExchange, UpstreamRequest } from '../providers/types.js';
 import { UpstreamCall } from './upstream-call.js';
 
-/** The response head; the body is read through `UpstreamBody` (src/router/upstream-call.ts for live upstreams). */
-export type UpstreamResponse = UpstreamExchange;
-
 export interface SendOptions {
   signal: AbortSignal;
   timeoutMs: number;
@@ -17,7 +14,7 @@ export interface SendOptions {
 }
 
 /** Serves the URLs of one non-network scheme (`replay:`) in-process; registered by the provider that needs it. */
-export type UpstreamTransport = (req: UpstreamRequest, opts: SendOptions) => Promise<UpstreamResponse>;
+export type UpstreamTransport = (req: UpstreamRequest, opts: SendOptions) => Promise<UpstreamExchange>;
 
 const transports = new Map<string, UpstreamTransport>();
 
@@ -29,7 +26,7 @@ export function registerUpstreamTransport(protocol: string, transport: UpstreamT
 /** Opt-in observers of the upstream HTTP layer (recording). None by default. */
 export interface UpstreamHooks {
   /** Sees each exchange once the response headers arrived; may return the response with a teed body. */
-  onResponse?(req: UpstreamRequest, res: UpstreamResponse, providerName: string): UpstreamResponse;
+  onResponse?(req: UpstreamRequest, res: UpstreamExchange, providerName: string): UpstreamExchange;
 }
 
 export class UpstreamClient {
@@ -51,9 +48,9 @@ export class UpstreamClient {
     return p;
   }
 
-  async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
+  async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamExchange> {
     const url = parseUrl(req.url);
-    let res: UpstreamResponse;
+    let res: UpstreamExchange;
     try {
       const transport = transports.get(url.protocol);
       if (transport !== undefined) res = await transport(req, opts);

@@ -4,9 +4,7 @@
  * the attempt loop reads them exactly as it reads a live upstream body.
  */
 import { Readable } from 'node:stream';
-import type { UpstreamResponse } from '../../router/upstream.js';
-
-export type UpstreamBody = UpstreamResponse['body'];
+import type { UpstreamBody } from '../types.js';
 
 /** Wraps an async iterable of byte chunks as an upstream body; each chunk arrives as one read. */
 export function bodyFrom(chunks: AsyncIterable<Uint8Array>): UpstreamBody {

@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Config } from '../../config/types.js';
-import type { UpstreamHooks, UpstreamResponse } from '../../router/upstream.js';
-import type { ProviderConfig, UpstreamRequest } from '../types.js';
+import type { UpstreamHooks } from '../../router/upstream.js';
+import type { ProviderConfig, UpstreamExchange, UpstreamRequest } from '../types.js';
 import { teeBody } from './body.js';
 import {
   CASSETTE_VERSION,
@@ -41,7 +41,7 @@ export function recordingHooks(config: Pick<Config, 'providers'>, cwd = process.
   };
 }
 
-function recordExchange(req: UpstreamRequest, res: UpstreamResponse, provider: ProviderConfig, dir: string): UpstreamResponse {
+function recordExchange(req: UpstreamRequest, res: UpstreamExchange, provider: ProviderConfig, dir: string): UpstreamExchange {
   const chunks: Buffer[] = [];
   const body = teeBody(res.body, {
     chunk: (b) => void chunks.push(Buffer.from(b)),
@@ -57,7 +57,7 @@ function recordExchange(req: UpstreamRequest, res: UpstreamResponse, provider: P
   return { ...res, body };
 }
 
-export function buildCassette(req: UpstreamRequest, res: UpstreamResponse, provider: ProviderConfig, chunks: Buffer[], complete = true): Cassette {
+export function buildCassette(req: UpstreamRequest, res: UpstreamExchange, provider: ProviderConfig, chunks: Buffer[], complete = true): Cassette {
   const reqText = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8');
   const request: Cassette['request'] = {
     method: req.method,

@@ -5,8 +5,8 @@
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { GatewayError } from '../../schema/errors.js';
-import type { UpstreamRequest } from '../types.js';
-import { registerUpstreamTransport, type SendOptions, type UpstreamResponse } from '../../router/upstream.js';
+import type { UpstreamExchange, UpstreamRequest } from '../types.js';
+import { registerUpstreamTransport, type SendOptions } from '../../router/upstream.js';
 import { bodyFrom } from './body.js';
 import { loadCassettes, responseChunks } from './cassette.js';
 import { findCassette } from './match.js';
@@ -14,7 +14,7 @@ import { findCassette } from './match.js';
 export const REPLAY_PROTOCOL = 'replay:';
 export const DIR_HEADER = 'x-switchyard-replay-dir';
 
-export async function replayTransport(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamResponse> {
+export async function replayTransport(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamExchange> {
   const dir = req.headers[DIR_HEADER];
   if (dir === undefined) throw new GatewayError(500, `[${opts.providerName}] replay request without a cassette directory`, { retryable: false });
   const url = new URL(req.url);
