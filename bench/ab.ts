@@ -14,13 +14,13 @@
  * started first unless `--swap`: the process started first is often the slower one here (two
  * processes of one build: B/A 0.75–0.96 over 5 rounds), so run both orders.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, cpuTicks, median as med, threadCpuTicks, script, start, stop, TICK_US, type Proc } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,19 +39,8 @@ if (values.compare === '' && values.against !== 'bare') {
   process.exit(2);
 }
 
-/** Main-thread and all-thread CPU ticks of a process (/proc/PID/task/*\/stat). */
-function ticks(pid: number): { main: number; all: number } {
-  let main = 0;
-  let all = 0;
-  for (const t of readdirSync(`/proc/${pid}/task`)) {
-    const s = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    const v = Number(f[11]) + Number(f[12]);
-    all += v;
-    if (t === String(pid)) main = v;
-  }
-  return { main, all };
-}
+/** Main-thread and all-thread CPU ticks of a process. */
+const ticks = (pid: number) => ({ main: threadCpuTicks(pid, pid), all: cpuTicks(pid) });
 
 interface Round {
   requests: number;
@@ -60,7 +49,6 @@ interface Round {
   errors: number;
 }
 
-const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function both(a: Proc, b: Proc, body: (p: Proc) => string, seconds: number): Promise<[Round, Round]> {
   const pa = a.child.pid!;

@@ -40,7 +40,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, median as med, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
@@ -173,7 +173,6 @@ async function sequential(t: Target, body: string, n: number): Promise<Figures> 
   return { rps: n / elapsed, p50: pct(total, 0.5), p99: pct(total, 0.99), ttfbMs: pct(first, 0.5), cpuUsPerReq: (ticks * TICK_US) / n, rssMiB: peak, errors };
 }
 
-const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
 
 async function main() {
@@ -198,38 +197,37 @@ async function main() {
   // every target but the fake upstream, as a function that starts its process (each start gets an empty SQLite file)
   let generation = 0;
   const fresh = (name: string) => (FRESH ? `${name}-${generation}` : name);
+  const target = (p: Proc, cells: Target['cells'], pids = own(p)): Target => ({ ...p, cells, pids });
   const makers: (() => Promise<Target>)[] = [
-    async () => ({ ...(await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain })), cells: all, pids: () => [] }),
-    async () => ({ ...(await start('switchyard', serve(benchConfig(dir, up.url, { name: fresh('switchyard') })), { plain: main.plain })), cells: all, pids: () => [] }),
+    async () => target(await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain }), all),
+    async () => target(await start('switchyard', serve(benchConfig(dir, up.url, { name: fresh('switchyard') })), { plain: main.plain }), all),
   ];
   if (!SKIP.has('anthropic'))
     // its own process, as every target: a process that also serves the Anthropic workload ran the
     // OpenAI one 5–25 % slower than a process serving only it in 3 of 4 A/B runs (the shared code's
     // inline caches see both adapters' object shapes), which is not what these lines compare
-    makers.push(async () => ({ ...(await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: fresh('anthropic') })), { plain: main.plain })), model: 'bench/claude', cells: all, pids: () => [] }));
+    makers.push(async () => target({ ...(await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: fresh('anthropic') })), { plain: main.plain })), model: 'bench/claude' }, all));
   if (!SKIP.has('log'))
-    makers.push(async () => ({ ...(await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false, name: fresh('switchyard-nolog') })), { plain: main.plain })), cells: c64, pids: () => [] }));
+    makers.push(async () => target(await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false, name: fresh('switchyard-nolog') })), { plain: main.plain }), c64));
   if (!SKIP.has('workers') && WORKERS > 1)
     makers.push(async () => {
       const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url, { name: fresh('workers') }), ['--workers', String(WORKERS)]), { plain: main.plain });
-      return { ...p, cells: c64, pids: withWorkers(p) };
+      return target(p, c64, withWorkers(p));
     });
   if (compareMain !== undefined)
-    makers.push(async () => ({ ...(await start(`switchyard @${values.compare}`, [compareMain, 'serve', '--config', benchConfig(dir, up.url, { name: fresh('compare') }), '--port', '0'], { plain: true })), cells: all, pids: () => [] }));
-  if (values.peer === 'portkey') makers.push(async () => ({ ...(await startPortkey(up.url)), cells: all, pids: () => [] }));
+    makers.push(async () => target(await start(`switchyard @${values.compare}`, [compareMain, 'serve', '--config', benchConfig(dir, up.url, { name: fresh('compare') }), '--port', '0'], { plain: true }), all));
+  if (values.peer === 'portkey') makers.push(async () => target(await startPortkey(up.url), all));
   /** Starts the targets, the i-th maker first (start order rotates with the rounds under --fresh); returns them in maker order. */
   const startAll = async (first: number): Promise<Target[]> => {
     const out = new Array<Target>(makers.length);
     for (let k = 0; k < makers.length; k++) {
       const i = (first + k) % makers.length;
-      const t = await makers[i]!();
-      if (t.name.includes('--workers')) out[i] = t;
-      else out[i] = { ...t, pids: own(t) };
+      out[i] = await makers[i]!();
     }
     generation++;
     return out;
   };
-  const directTarget: Target = { ...up, name: 'direct (fake upstream)', cells: all, pids: own(up) };
+  const directTarget = target({ ...up, name: 'direct (fake upstream)' }, all);
   let targets: Target[] = [directTarget, ...(await startAll(0))];
   const bodies: Record<Mode, (t: Target) => string> = {
     json: (t) => JSON.stringify({ ...REQUEST, model: t.model }),

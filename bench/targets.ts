@@ -80,12 +80,20 @@ export function stop(p: Proc, ms = 8000): Promise<void> {
 }
 
 /** utime + stime of a process and its threads, in clock ticks (fields 14, 15 of /proc/PID/stat). */
-export function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+export const cpuTicks = (pid: number): number => statTicks(`/proc/${pid}/stat`);
+
+/** utime + stime of one thread of a process (the main thread's tid is the pid). */
+export const threadCpuTicks = (pid: number, tid: number): number => statTicks(`/proc/${pid}/task/${tid}/stat`);
+
+function statTicks(path: string): number {
+  const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
 export const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
+
+/** The middle value (the upper one of an even count). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
