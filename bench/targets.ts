@@ -32,6 +32,12 @@ export interface StartOptions {
   shellPrefix?: string;
 }
 
+/** Every target process still running: killed when the bench exits, however it exits (a crash must not leave them loading the machine). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
 /** Starts `node [--import tsx] ...args` and resolves once it prints its URL. */
 export function start(name: string, args: string[], opts: StartOptions = {}): Promise<Proc> {
   const argv = [...(opts.plain ? [] : ['--import', 'tsx']), ...args];
@@ -40,6 +46,8 @@ export function start(name: string, args: string[], opts: StartOptions = {}): Pr
     opts.shellPrefix !== undefined
       ? spawn('/bin/sh', ['-c', `${opts.shellPrefix} exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd })
       : spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const ready = opts.ready ?? /listening on (http:\/\/\S+)/;
   return new Promise((resolve, reject) => {
     let out = '';
