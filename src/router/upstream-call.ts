@@ -29,6 +29,28 @@ type Reader =
 
 const DONE: IteratorResult<Uint8Array> = { done: true, value: undefined };
 
+/**
+ * The head of an answer. Its headers are parsed when first read: a 2xx answer's usually never
+ * are. A class, so the accessors live on the prototype (an object literal with get/set defines
+ * two new closures and its accessors at run time, on every response).
+ */
+class Exchange implements UpstreamExchange {
+  private parsed: Record<string, string | string[] | undefined> | undefined;
+  constructor(
+    readonly status: number,
+    private readonly raw: Buffer[] | string[] | null,
+    readonly body: UpstreamBody,
+  ) {}
+
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsed ??= util.parseHeaders(this.raw ?? []));
+  }
+
+  set headers(h: Record<string, string | string[] | undefined>) {
+    this.parsed = h;
+  }
+}
+
 export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   /** Settles with the response head (status and headers; the body is this object), or the failure before it. */
   readonly head: Promise<UpstreamExchange>;
@@ -71,18 +93,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     if (status < 200) return true; // 1xx: the real head follows
     this.resumeFn = resume;
     this.state = 'body';
-    // headers are parsed when first read: a 2xx answer's are usually never looked at
-    let headers: Record<string, string | string[] | undefined> | undefined;
-    this.resolveHead({
-      status,
-      get headers() {
-        return (headers ??= util.parseHeaders(rawHeaders ?? []));
-      },
-      set headers(h) {
-        headers = h;
-      },
-      body: this,
-    });
+    this.resolveHead(new Exchange(status, rawHeaders, this));
     return true;
   }
 

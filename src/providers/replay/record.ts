@@ -54,7 +54,8 @@ function recordExchange(req: UpstreamRequest, res: UpstreamExchange, provider: P
       }
     },
   });
-  return { ...res, body };
+  // not a spread: an exchange's headers may be a getter on its prototype (router/upstream-call.ts)
+  return { status: res.status, headers: res.headers, body };
 }
 
 export function buildCassette(req: UpstreamRequest, res: UpstreamExchange, provider: ProviderConfig, chunks: Buffer[], complete = true): Cassette {
