@@ -1,4 +1,5 @@
 import { GatewayError } from '../../schema/errors.js';
+import { ChunkTemplates, JsonChunks } from '../shared/json-chunks.js';
 import { SseDecoder } from '../shared/sse.js';
 import { synthesizeToolCallId } from '../shared/ids.js';
 import type { AdapterContext, Emit, StreamParser } from '../types.js';
@@ -20,6 +21,18 @@ interface PendingCall {
   started: boolean;
   buffered: string;
 }
+
+/** What of a chunk the parser below reads, and the templates its streams share (shared/json-chunks.ts). */
+const TEMPLATES = new ChunkTemplates({
+  fixedKeys: ['choices', 'usage', 'error'],
+  leaves: [
+    ['choices', 0, 'delta', 'content'],
+    ['choices', 0, 'delta', 'tool_calls', 0, 'function', 'arguments'],
+    ['choices', 0, 'delta', 'reasoning'],
+    ['choices', 0, 'delta', 'reasoning_content'],
+  ],
+  retained: [['error'], ['usage'], ['choices', 0, 'delta', 'reasoning_details']],
+});
 
 /**
  * OpenAI Chat Completions SSE → canonical events. Tolerant of the quirks of OpenAI-compatible
@@ -65,11 +78,13 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: 
     for (const c of byIndex.values()) if (!c.started) start(c);
   };
 
+  const chunks = new JsonChunks(TEMPLATES);
   const decoder = new SseDecoder(({ data }) => {
     if (data === '[DONE]') return;
+    // possibly a shared template's value, which the next chunk of any stream changes: read here, kept nowhere
     let chunk: Record<string, any>;
     try {
-      chunk = JSON.parse(data);
+      chunk = chunks.parse(data) as Record<string, any>;
     } catch {
       emit({ type: 'error', error: garbage(ctx, data) });
       return;
