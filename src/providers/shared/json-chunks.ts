@@ -127,7 +127,7 @@ export class JsonChunks {
     const env = this.envelope;
     if (env === undefined) {
       const value: unknown = JSON.parse(data);
-      this.envelope = envelopeOf(data, value, this.templates.shape.fixedKeys) ?? '';
+      this.envelope = envelopeOf(data, this.templates.shape.fixedKeys) ?? '';
       this.lastLeaf = this.leafOf(value);
       return value;
     }
@@ -200,11 +200,10 @@ function valueAt(value: unknown, path: LeafPath, n: number): unknown {
 }
 
 /**
- * The text before the first top-level member named in `fixedKeys` when everything before it is
+ * The text of the valid JSON `data` before the first top-level member named in `fixedKeys`, when `data` is an object and everything before it is
  * plain members (no escaped key, which could spell a fixed one), ending in a comma; else undefined.
  */
-function envelopeOf(data: string, value: unknown, fixedKeys: readonly string[]): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+function envelopeOf(data: string, fixedKeys: readonly string[]): string | undefined {
   let i = skipJsonSpace(data, 0);
   if (data.charCodeAt(i) !== OPEN_BRACE) return undefined;
   i++;
