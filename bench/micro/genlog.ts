@@ -29,7 +29,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { GENERATION_MIGRATIONS, GenerationLog, toRow } from '../../src/store/generations.js';
 import { fromChatRecord, type GenerationRecord } from '../../src/store/generations-record.js';
-import type { ChatRecord } from '../../src/server/chat.js';
+import { newGenerationId, type ChatRecord } from '../../src/server/chat.js';
 import { migrate } from '../../src/store/migrations.js';
 
 const args = process.argv.slice(2);
@@ -75,11 +75,10 @@ function oldToRow(g: GenerationRecord) {
 }
 const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
-let seq = 0;
 function record(): GenerationRecord {
   const now = Date.now();
   return {
-    id: `gen-${Math.floor(now / 1000)}-${(seq++).toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 16)}`,
+    id: newGenerationId(), // the gateway's ids (their order decides where the primary-key index takes each insert)
     created_at: now, key_hash: 'master-3b1f0c9a2e', key_kind: 'master', model: 'openai/gpt-4o-mini', requested_model: 'openai/gpt-4o-mini', provider: 'openai',
     upstream_model: 'gpt-4o-mini', upstream_id: 'chatcmpl-9x8y7z6w5v4u3t2s1r0q', status: 200, error: null, streamed: false, cancelled: false,
     finish_reason: 'tool_calls', native_finish_reason: 'tool_calls', tokens_prompt: 412, tokens_completion: 38, tokens_reasoning: 0, tokens_cached: 0,
@@ -94,7 +93,7 @@ function chatRecord(): ChatRecord {
   const usage = { prompt_tokens: 412, completion_tokens: 38, total_tokens: 450, cost: 0.0000846, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
   const message = { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'search_gutenberg_books', arguments: '{"search_terms":["x"]}' } }] };
   return {
-    generationId: `gen-${Math.floor(now / 1000)}-${(seq++).toString(36).padStart(6, '0')}${Math.random().toString(36).slice(2, 16)}`,
+    generationId: newGenerationId(),
     principal: { kind: 'master', id: 'master-3b1f0c9a2e' },
     request: { model: 'openai/gpt-4o-mini', stream: false, body: { model: 'openai/gpt-4o-mini', messages: [] } },
     result: {

@@ -7,7 +7,7 @@ import type { ChatResult, Router } from '../router/execute.js';
 import type { CanonicalRequest } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
 import { validateChatRequest } from '../schema/validate.js';
-import { randomId } from '../providers/shared/ids.js';
+import { ascendingId } from '../providers/shared/ids.js';
 import { RequestAbort } from './abort.js';
 import type { Principal } from './auth.js';
 import { parseJsonBodyWithRaw, readBody, sendError, sendJson, toGatewayError } from './http.js';
@@ -39,8 +39,9 @@ export interface ChatHandlerOptions {
   hooks: ChatHooks;
 }
 
+/** `gen-<unix seconds>-<20 characters>`, OpenRouter's shape; the ids of one process ascend (see ascendingId). */
 export function newGenerationId(): string {
-  return `gen-${Math.floor(Date.now() / 1000)}-${randomId(20)}`;
+  return `gen-${Math.floor(Date.now() / 1000)}-${ascendingId(20)}`;
 }
 
 export async function handleChat(req: IncomingMessage, res: ServerResponse, principal: Principal, opts: ChatHandlerOptions): Promise<void> {

@@ -20,6 +20,30 @@ export function randomId(length: number): string {
   return out.toString('latin1', 0, length); // one string, not one per character
 }
 
+/** Digits, then upper, then lower case: ASCII order, so fixed-width counters in it sort as numbers. */
+const ORDERED = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const COUNTER_WIDTH = 5;
+const COUNTER_SPAN = 62 ** COUNTER_WIDTH;
+let counter = Math.floor(Math.random() * COUNTER_SPAN);
+
+/**
+ * An id whose first 5 characters count up (from a random start, per process) and whose rest is
+ * random: the ids one process makes sort in the order it made them (until the counter wraps,
+ * after 916 million), and stay unguessable (`length - 5` random characters). Generation ids use
+ * it, so the generation log's primary-key index takes each insert at its right edge; random ids
+ * land anywhere in the index, which made each insert cost about twice as much.
+ */
+export function ascendingId(length: number): string {
+  let n = counter;
+  counter = (counter + 1) % COUNTER_SPAN;
+  let head = '';
+  for (let i = 0; i < COUNTER_WIDTH; i++) {
+    head = ORDERED[n % 62]! + head;
+    n = Math.floor(n / 62);
+  }
+  return head + randomId(length - COUNTER_WIDTH);
+}
+
 /**
  * A tool-call id for providers that give none (Gemini, Ollama): unique across the conversation
  * (random per response), stable within one response (the same n gives the same id).
