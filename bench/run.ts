@@ -33,14 +33,14 @@
  * measuring earlier compares a half-compiled gateway with a compiled proxy. Each measurement is
  * also printed as it is taken (stderr), so drift between rounds shows.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, median as med, rssMiB, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
@@ -89,12 +89,22 @@ interface Figures {
   p50: number;
   p99: number;
   cpuUsPerReq: number;
+  /** CPU µs per request of the first process's main thread (the request thread; c=64 cells only). */
+  mainUsPerReq?: number;
+  /** CPU µs per request spent by everything else on the host meanwhile (load generator, upstream, other processes; c=64 cells only). */
+  otherUsPerReq?: number;
   rssMiB: number;
   errors: number;
   ttfbMs?: number;
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Busy CPU ticks of the whole host so far (all cores; /proc/stat's first line less idle and iowait). */
+function hostTicks(): { busy: number } {
+  const f = readFileSync('/proc/stat', 'utf8').slice(0, 200).split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: sum(f.slice(0, 8)) - f[3]! - f[4]! };
+}
 
 /** Peak summed RSS of the pids while `run` is in flight. */
 async function withPeakRss<T>(pids: number[], run: () => Promise<T>): Promise<[T, number]> {
@@ -123,12 +133,25 @@ function headersOf(t: Target): Record<string, string> {
 async function load(t: Target, body: string, connections: number, duration = DURATION): Promise<Figures> {
   const pids = t.pids();
   const before = pids.map(cpuTicks);
+  const mainBefore = threadCpuTicks(pids[0]!, pids[0]!);
+  const hostBefore = hostTicks();
   const [r, peak] = await withPeakRss(pids, () =>
     autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration }),
   );
   const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
+  const mainTicks = threadCpuTicks(pids[0]!, pids[0]!) - mainBefore;
+  const host = hostTicks();
   const total = r.requests.total || 1;
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuUsPerReq: (ticks * TICK_US) / total, rssMiB: peak, errors: r.errors + r.non2xx + r.timeouts };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuUsPerReq: (ticks * TICK_US) / total,
+    mainUsPerReq: (mainTicks * TICK_US) / total,
+    otherUsPerReq: ((host.busy - hostBefore.busy - ticks) * TICK_US) / total,
+    rssMiB: peak,
+    errors: r.errors + r.non2xx + r.timeouts,
+  };
 }
 
 /**
@@ -245,7 +268,7 @@ async function main() {
     for (const t of WARMUP > 0 ? ts : [])
       for (const mode of modes) {
         const f = await load(t, bodies[mode](t), 64, WARMUP);
-        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
+        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req (main thread ${fmt(f.mainUsPerReq)})\n`);
       }
   };
   await warmUp(targets);
@@ -264,7 +287,7 @@ async function main() {
       for (const t of order) {
         if (!t.cells(cell)) continue;
         const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
-        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req\n`);
+        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)}; the rest of the host ${fmt(f.otherUsPerReq)})` : ''}\n`);
         const key = `${cell.mode}|${cell.conns}|${t.name}`;
         results.set(key, [...(results.get(key) ?? []), f]);
       }
