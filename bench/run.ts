@@ -89,7 +89,7 @@ interface Figures {
   p50: number;
   p99: number;
   cpuUsPerReq: number;
-  /** CPU µs per request of the first process's main thread (the request thread; c=64 cells only). */
+  /** CPU µs per request of the target's main thread (the request thread; c=64 cells of one-process targets). */
   mainUsPerReq?: number;
   /** CPU µs per request spent by everything else on the host meanwhile (load generator, upstream, other processes; c=64 cells only). */
   otherUsPerReq?: number;
@@ -100,10 +100,10 @@ interface Figures {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** Busy CPU ticks of the whole host so far (all cores; /proc/stat's first line less idle and iowait). */
-function hostTicks(): { busy: number } {
-  const f = readFileSync('/proc/stat', 'utf8').slice(0, 200).split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
-  return { busy: sum(f.slice(0, 8)) - f[3]! - f[4]! };
+/** Busy CPU ticks of the whole host so far (all cores: /proc/stat's first line, user to steal, less idle and iowait). */
+function hostBusyTicks(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return sum(f) - f[3]! - f[4]!;
 }
 
 /** Peak summed RSS of the pids while `run` is in flight. */
@@ -134,21 +134,21 @@ async function load(t: Target, body: string, connections: number, duration = DUR
   const pids = t.pids();
   const before = pids.map(cpuTicks);
   const mainBefore = threadCpuTicks(pids[0]!, pids[0]!);
-  const hostBefore = hostTicks();
+  const hostBefore = hostBusyTicks();
   const [r, peak] = await withPeakRss(pids, () =>
     autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration }),
   );
   const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
   const mainTicks = threadCpuTicks(pids[0]!, pids[0]!) - mainBefore;
-  const host = hostTicks();
+  const hostAfter = hostBusyTicks();
   const total = r.requests.total || 1;
   return {
     rps: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     cpuUsPerReq: (ticks * TICK_US) / total,
-    mainUsPerReq: (mainTicks * TICK_US) / total,
-    otherUsPerReq: ((host.busy - hostBefore.busy - ticks) * TICK_US) / total,
+    mainUsPerReq: pids.length === 1 ? (mainTicks * TICK_US) / total : undefined, // --workers: the primary's main thread serves nothing
+    otherUsPerReq: ((hostAfter - hostBefore - ticks) * TICK_US) / total,
     rssMiB: peak,
     errors: r.errors + r.non2xx + r.timeouts,
   };
@@ -268,7 +268,7 @@ async function main() {
     for (const t of WARMUP > 0 ? ts : [])
       for (const mode of modes) {
         const f = await load(t, bodies[mode](t), 64, WARMUP);
-        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req (main thread ${fmt(f.mainUsPerReq)})\n`);
+        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : ''}\n`);
       }
   };
   await warmUp(targets);
@@ -287,7 +287,7 @@ async function main() {
       for (const t of order) {
         if (!t.cells(cell)) continue;
         const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
-        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)}; the rest of the host ${fmt(f.otherUsPerReq)})` : ''}\n`);
+        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : ''}${f.otherUsPerReq !== undefined ? `, the rest of the host ${fmt(f.otherUsPerReq)}` : ''}\n`);
         const key = `${cell.mode}|${cell.conns}|${t.name}`;
         results.set(key, [...(results.get(key) ?? []), f]);
       }
