@@ -231,7 +231,9 @@ async function main() {
     // inline caches see both adapters' object shapes), which is not what these lines compare
     makers.push(async () => target({ ...(await start('switchyard → anthropic', serve(benchConfig(dir, up.url, { name: fresh('anthropic') })), { plain: main.plain })), model: 'bench/claude' }, all));
   if (!SKIP.has('log'))
-    makers.push(async () => target(await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false, name: fresh('switchyard-nolog') })), { plain: main.plain }), c64));
+    // every cell `switchyard` serves, c=1 too: the log on/off lines compare two processes that
+    // differ by the log alone (a process's later cells depend on what it served before)
+    makers.push(async () => target(await start('switchyard (log off)', serve(benchConfig(dir, up.url, { log: false, name: fresh('switchyard-nolog') })), { plain: main.plain }), all));
   if (!SKIP.has('workers') && WORKERS > 1)
     makers.push(async () => {
       const p = await start(`switchyard --workers ${WORKERS}`, serve(benchConfig(dir, up.url, { name: fresh('workers') }), ['--workers', String(WORKERS)]), { plain: main.plain });
