@@ -8,19 +8,20 @@ let offset = 0;
 const ALNUM_CODES = Uint8Array.from(ALNUM, (c) => c.charCodeAt(0));
 const scratch = Buffer.allocUnsafe(64);
 
+/** The scratch buffer when `length` fits in it (the usual case), else a new one. */
+const bufferFor = (length: number): Buffer => (length <= scratch.length ? scratch : Buffer.allocUnsafe(length));
+
 /** A random alphanumeric string (ids for generations and synthesized tool calls). */
 export function randomId(length: number): string {
-  return fill(length, 0);
+  return randomTail(bufferFor(length), 0, length);
 }
 
-/** `length` characters in the scratch buffer, the first `from` already written: the rest random. */
-function fill(length: number, from: number): string {
+/** `out[from, length)` filled with random alphanumerics; `out[0, length)` as one string. */
+function randomTail(out: Buffer, from: number, length: number): string {
   if (offset + length > pool.length) {
     pool = randomBytes(4096);
     offset = 0;
   }
-  const out = length <= scratch.length ? scratch : Buffer.allocUnsafe(length);
-  if (out !== scratch) scratch.copy(out, 0, 0, from);
   for (let i = from; i < length; i++) out[i] = ALNUM_CODES[pool[offset + i]! % 62]!;
   offset += length;
   return out.toString('latin1', 0, length); // one string, not one per character
@@ -41,13 +42,14 @@ let counter = Math.floor(Math.random() * COUNTER_SPAN);
  * CPU per record, all threads).
  */
 export function ascendingId(length: number): string {
+  const out = bufferFor(length);
   let n = counter;
   counter = (counter + 1) % COUNTER_SPAN;
   for (let i = COUNTER_WIDTH - 1; i >= 0; i--) {
-    scratch[i] = ORDERED_CODES[n % 62]!;
+    out[i] = ORDERED_CODES[n % 62]!;
     n = Math.floor(n / 62);
   }
-  return fill(length, COUNTER_WIDTH);
+  return randomTail(out, COUNTER_WIDTH, length);
 }
 
 /**
