@@ -33,14 +33,14 @@
  * measuring earlier compares a half-compiled gateway with a compiled proxy. Each measurement is
  * also printed as it is taken (stderr), so drift between rounds shows.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, hostBusyTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
@@ -100,12 +100,6 @@ interface Figures {
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** Busy CPU ticks of the whole host so far (all cores: /proc/stat's first line, user to steal, less idle and iowait). */
-function hostBusyTicks(): number {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
-  return sum(f) - f[3]! - f[4]!;
-}
-
 /** Peak summed RSS of the pids while `run` is in flight. */
 async function withPeakRss<T>(pids: number[], run: () => Promise<T>): Promise<[T, number]> {
   let peak = 0;
@@ -133,13 +127,15 @@ function headersOf(t: Target): Record<string, string> {
 async function load(t: Target, body: string, connections: number, duration = DURATION): Promise<Figures> {
   const pids = t.pids();
   const before = pids.map(cpuTicks);
-  const mainBefore = threadCpuTicks(pids[0]!, pids[0]!);
+  // the main thread is the request thread of a one-process target; --workers' primary serves nothing
+  const mainPid = pids.length === 1 ? pids[0]! : undefined;
+  const mainBefore = mainPid !== undefined ? threadCpuTicks(mainPid, mainPid) : 0;
   const hostBefore = hostBusyTicks();
   const [r, peak] = await withPeakRss(pids, () =>
     autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration }),
   );
   const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
-  const mainTicks = threadCpuTicks(pids[0]!, pids[0]!) - mainBefore;
+  const mainTicks = mainPid !== undefined ? threadCpuTicks(mainPid, mainPid) - mainBefore : undefined;
   const hostAfter = hostBusyTicks();
   const total = r.requests.total || 1;
   return {
@@ -147,7 +143,7 @@ async function load(t: Target, body: string, connections: number, duration = DUR
     p50: r.latency.p50,
     p99: r.latency.p99,
     cpuUsPerReq: (ticks * TICK_US) / total,
-    mainUsPerReq: pids.length === 1 ? (mainTicks * TICK_US) / total : undefined, // --workers: the primary's main thread serves nothing
+    mainUsPerReq: mainTicks !== undefined ? (mainTicks * TICK_US) / total : undefined,
     otherUsPerReq: ((hostAfter - hostBefore - ticks) * TICK_US) / total,
     rssMiB: peak,
     errors: r.errors + r.non2xx + r.timeouts,

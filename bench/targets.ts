@@ -98,6 +98,13 @@ function statTicks(path: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
+
+/** Busy CPU ticks of the whole host so far (all cores: /proc/stat's first line, user to steal, less idle and iowait). */
+export function hostBusyTicks(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  return f.reduce((a, b) => a + b, 0) - f[3]! - f[4]!;
+}
+
 export const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
 
 /** The middle value (the upper one of an even count). */
