@@ -6,7 +6,7 @@
  * one target leaves behind for the next, hits all alike.
  *
  *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
- *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV] [--fresh]
+ *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV] [--fresh] [--observe]
  *
  * Targets, each in its own process: the fake upstream called directly; the bare proxy
  * (bench/bare-proxy.ts); Switchyard with an `openai` provider; Switchyard with an `anthropic`
@@ -36,11 +36,13 @@
 import { mkdtempSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, childPids, cpuTicks, hostBusyTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
+import { summarize } from './observe.js';
+import { BUILD_DIR, benchConfig, buildForBench, buildRevision, childPids, cpuTicks, hostBusyTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
@@ -59,6 +61,7 @@ const { values } = parseArgs({
     conns: { type: 'string', default: '1,64' },
     compare: { type: 'string', default: '' },
     fresh: { type: 'boolean', default: false },
+    observe: { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -71,6 +74,8 @@ const WORKERS = Number(values.workers);
 const COMPILED = !values.tsx;
 /** New target processes every round (start order rotated), each warmed up again. */
 const FRESH = values.fresh === true;
+/** Every target process preloads bench/observe.ts (per-thread CPU, GC, heap every 2 s); a summary ends the run. */
+const OBSERVE = values.observe === true;
 
 type Mode = 'json' | 'sse';
 interface Cell {
@@ -202,6 +207,13 @@ async function main() {
   }
   if (COMPILED) buildForBench();
   const dir = mkdtempSync(join(tmpdir(), 'sy-bench-'));
+  const observeDir = join(dir, 'observe');
+  if (OBSERVE) {
+    if (!COMPILED) throw new Error('--observe needs the compiled build (no --tsx): NODE_OPTIONS imports run before tsx is loaded');
+    // children inherit both: every process started from here on (the fake upstream too) preloads the observer
+    process.env.SWITCHYARD_OBSERVE_DIR = observeDir;
+    process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, `--import ${pathToFileURL(resolve(BUILD_DIR, 'bench/observe.js')).href}`].filter(Boolean).join(' ');
+  }
   const run = (file: string) => script(file, COMPILED);
   const upstreamS = run('bench/upstream.ts');
   const up = await start('upstream', upstreamS.args, { plain: upstreamS.plain, path: '/v1/chat/completions', model: 'gpt-bench' });
@@ -380,6 +392,11 @@ async function main() {
     for (const mode of modes)
       check(`${w} vs 1 worker, ${mode} c=64 throughput (${cpus().length} cores, shared with the load generator and upstream)`, ratio(fig(mode, 64, w, 'rps'), fig(mode, 64, 'switchyard', 'rps')), '>=', 1);
   process.stdout.write(`\n${checks.join('\n')}\n\nload average ${load1.toFixed(2)} at start, ${load2.toFixed(2)} at the end\n`);
+  if (OBSERVE) {
+    const obs = ['| process (observer file) | requests in busy slices | main thread µs/req | threads present at its first request (V8 platform, libuv) | threads started since (log writer) | scavenge ms per 1,000 requests |', '|---|---:|---:|---:|---:|---:|'];
+    for (const o of summarize(observeDir)) obs.push(`| ${o.file} | ${o.requests} | ${fmt(o.main)} | ${fmt(o.early)} | ${fmt(o.late)} | ${fmt(o.scavengeMsPerK, 1)} |`);
+    process.stdout.write(`\nper process, 2-s slices with at least 1,000 requests (${observeDir}):\n${obs.join('\n')}\n`);
+  }
   await Promise.all(targets.filter((t, i) => targets.findIndex((u) => u.child === t.child) === i).map((t) => stop(t)));
 }
 

@@ -41,7 +41,8 @@ process.once('exit', () => {
 /** Starts `node [--import tsx] ...args` and resolves once it prints its URL. */
 export function start(name: string, args: string[], opts: StartOptions = {}): Promise<Proc> {
   const argv = [...(opts.plain ? [] : ['--import', 'tsx']), ...args];
-  const env = { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', ...opts.env };
+  // SWITCHYARD_OBSERVE_NAME names the process's file when bench/observe.ts is preloaded (--observe)
+  const env = { ...process.env, SWITCHYARD_LOG_LEVEL: 'warn', SWITCHYARD_OBSERVE_NAME: name, ...opts.env };
   const child =
     opts.shellPrefix !== undefined
       ? spawn('/bin/sh', ['-c', `${opts.shellPrefix} exec "$0" "$@"`, process.execPath, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd: opts.cwd })
