@@ -100,7 +100,7 @@ export interface ObservedProcess {
 }
 
 /** The observer's files of one run, each summed over its busy slices (load, not idle or one-client cells). */
-export function summarize(dir: string, minRequests = 1_000): ObservedProcess[] {
+export function summarize(dir: string, minRequests = 500): ObservedProcess[] {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.log')).sort();

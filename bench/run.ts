@@ -395,7 +395,7 @@ async function main() {
   if (OBSERVE) {
     const obs = ['| process (observer file) | requests in busy slices | main thread µs/req | threads present at its first request (V8 platform, libuv) | threads started since (log writer) | scavenge ms per 1,000 requests |', '|---|---:|---:|---:|---:|---:|'];
     for (const o of summarize(observeDir)) obs.push(`| ${o.file} | ${o.requests} | ${fmt(o.main)} | ${fmt(o.early)} | ${fmt(o.late)} | ${fmt(o.scavengeMsPerK, 1)} |`);
-    process.stdout.write(`\nper process, 2-s slices with at least 1,000 requests (${observeDir}):\n${obs.join('\n')}\n`);
+    process.stdout.write(`\nper process, 2-s slices with at least 500 requests (c=64 load; a c=1 cell is 300) (${observeDir}):\n${obs.join('\n')}\n`);
   }
   await Promise.all(targets.filter((t, i) => targets.findIndex((u) => u.child === t.child) === i).map((t) => stop(t)));
 }
