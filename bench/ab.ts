@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, cpuTicks, median as med, threadCpuTicks, script, start, stop, TICK_US, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, median as med, script, start, stop, type Proc } from './targets.js';
+import { cpuTicks, threadCpuTicks, TICK_US } from './proc.js';
 
 const { values } = parseArgs({
   options: {

@@ -15,7 +15,8 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REQUEST } from './workload.js';
-import { benchConfig, childPids, rssMiB, script, start, stop, type Proc } from './targets.js';
+import { benchConfig, script, start, stop, type Proc } from './targets.js';
+import { childPids, rssMiB } from './proc.js';
 
 const LIMIT_MIB = 1024;
 

@@ -17,17 +17,16 @@ import { subscribe } from 'node:diagnostics_channel';
 import { PerformanceObserver, constants } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { isMainThread } from 'node:worker_threads';
+import { threadCpuTicks, TICK_US } from './proc.js';
 
 const SLICE_MS = 2_000;
 
 /** utime + stime, in clock ticks, of each thread of this process. */
 function threadTicks(): Map<string, number> {
   const out = new Map<string, number>();
-  for (const t of readdirSync('/proc/self/task')) {
+  for (const t of readdirSync(`/proc/${process.pid}/task`)) {
     try {
-      const s = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      out.set(t, Number(f[11]) + Number(f[12]));
+      out.set(t, threadCpuTicks(process.pid, Number(t)));
     } catch {
       /* the thread ended */
     }
@@ -69,7 +68,7 @@ function observe(dir: string, name: string): void {
         else cpu.late += d;
       }
       last = now;
-      const perReq = (ticks: number) => (n > 0 ? ((ticks * 10_000) / n).toFixed(0) : '-'); // a tick is 10 ms
+      const perReq = (ticks: number) => (n > 0 ? ((ticks * TICK_US) / n).toFixed(0) : '-');
       const spaces = getHeapSpaceStatistics()
         .filter((s) => s.space_name === 'new_space' || s.space_name === 'old_space')
         .map((s) => `${s.space_name} ${(s.space_used_size / 1048576).toFixed(1)}/${(s.space_size / 1048576).toFixed(1)}`);
@@ -99,6 +98,9 @@ export interface ObservedProcess {
   scavengeMsPerK: number;
 }
 
+/** requests, scavenge ms, and main / early / late µs per request of one slice line (as `observe` writes it). */
+const SLICE = /requests (\d+) .* minor \d+ ([\d.]+)ms .*\| main (\d+) early (\d+) late (\d+)/;
+
 /** The observer's files of one run, each summed over its busy slices (load, not idle or one-client cells). */
 export function summarize(dir: string, minRequests = 500): ObservedProcess[] {
   let files: string[];
@@ -112,11 +114,14 @@ export function summarize(dir: string, minRequests = 500): ObservedProcess[] {
     const sum = { main: 0, early: 0, late: 0 };
     let scavengeMs = 0;
     for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
-      const n = Number(/requests (\d+)/.exec(line)?.[1]);
-      if (!(n >= minRequests)) continue;
+      const m = SLICE.exec(line);
+      const n = Number(m?.[1]);
+      if (m === null || !(n >= minRequests)) continue;
       requests += n;
-      for (const k of ['main', 'early', 'late'] as const) sum[k] += Number(new RegExp(`${k} (\\d+)`).exec(line)?.[1] ?? 0) * n;
-      scavengeMs += Number(/minor \d+ ([\d.]+)ms/.exec(line)?.[1] ?? 0);
+      scavengeMs += Number(m[2]);
+      sum.main += Number(m[3]) * n;
+      sum.early += Number(m[4]) * n;
+      sum.late += Number(m[5]) * n;
     }
     const per = (x: number) => (requests > 0 ? x / requests : 0);
     return { file: f, requests, main: per(sum.main), early: per(sum.early), late: per(sum.late), scavengeMsPerK: requests > 0 ? (scavengeMs * 1000) / requests : 0 };

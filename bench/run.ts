@@ -42,7 +42,8 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
 import { summarize } from './observe.js';
-import { BUILD_DIR, benchConfig, buildForBench, buildRevision, childPids, cpuTicks, hostBusyTicks, median as med, rssMiB, script, start, stop, threadCpuTicks, TICK_US, type Proc } from './targets.js';
+import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, script, start, stop, type Proc } from './targets.js';
+import { childPids, cpuTicks, hostBusyTicks, rssMiB, threadCpuTicks, TICK_US } from './proc.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
 
