@@ -12,9 +12,10 @@
 import type { CanonicalRequest } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
 import type { ChatResponse } from '../schema/types.js';
-import type { AdapterContext, UpstreamBody } from '../providers/types.js';
+import type { AdapterContext, UpstreamBody, UpstreamExchange, UpstreamRequest } from '../providers/types.js';
 import { renderResponse, StreamRenderer, type ResponseMeta } from '../server/render.js';
 import type { Candidate, Catalog } from './catalog.js';
+import type { ModelConfig } from '../config/types.js';
 import type { AttemptOutcome } from './health.js';
 import { MemoryHealth } from './health.js';
 import { routingOptions, type RoutingOptions } from './options.js';
@@ -150,7 +151,11 @@ export class Router {
   async chat(req: CanonicalRequest, opts: ChatOptions): Promise<ChatResult> {
     const result: ChatResult = { attempts: [], cancelled: false };
     const ids = this.modelsFor(req);
-    const known = ids.map((id) => ({ id, model: this.catalog.model(id) })).filter((x) => x.model !== undefined);
+    const known: { id: string; model: ModelConfig }[] = [];
+    for (const id of ids) {
+      const model = this.catalog.model(id);
+      if (model !== undefined) known.push({ id, model });
+    }
     if (known.length === 0) {
       throw new GatewayError(404, `model "${ids[0]}" not found; GET /api/v1/models lists the models this gateway serves`, {
         metadata: { error_type: 'not_found', availability: { code: 'model_not_found', requested_models: ids } },
@@ -160,43 +165,36 @@ export class Router {
     const deadline = (opts.startedAt ?? Date.now()) + this.options.deadlineMs;
     let lastError: GatewayError | undefined;
     const excludedAll: string[] = [];
-    const excludedBy = new Set<string>();
+    const excludedBy: string[] = [];
     const pending: Pending[] = [];
-    /** One try; returns 'done' when the request is answered (or failed for good). */
-    const tryOne = async (modelId: string, cand: Candidate, plan: Plan): Promise<'done' | 'next'> => {
-      result.served = cand;
-      result.servedModel = modelId;
-      const err = await this.attempt(modelId, cand, req, opts, result, plan);
-      if (err === undefined || result.cancelled) return 'done';
-      lastError = err;
-      if (!canMoveOn(err) || result.stream?.started) return 'done';
-      if (err.retryAfterMs !== undefined && err.retryAfterMs <= this.options.maxRetryWaitMs) pending.push({ modelId, cand, plan, at: Date.now() + err.retryAfterMs });
-      return 'next';
-    };
-    const stop = () => {
-      if (opts.signal.aborted) result.cancelled = true;
-      return result.cancelled || (lastError !== undefined && Date.now() >= deadline);
-    };
+    // each try is awaited right here (no helper closure between this loop and the attempt: one
+    // async frame and one promise less per request)
     for (const { id, model } of known) {
-      const planned = this.planner(req, this.catalog.endpointsOf(model!), { modelId: id });
+      const planned = this.planner(req, this.catalog.endpointsOf(model), { modelId: id });
       const plan = planned instanceof Promise ? await planned : planned;
-      excludedAll.push(...plan.excluded);
-      for (const b of plan.excludedBy ?? []) excludedBy.add(b);
+      if (plan.excluded.length > 0) excludedAll.push(...plan.excluded);
+      for (const b of plan.excludedBy ?? []) if (!excludedBy.includes(b)) excludedBy.push(b);
       for (const cand of plan.candidates) {
-        if (stop()) return this.finish(lastError, result, opts);
-        if ((await tryOne(id, cand, plan)) === 'done') return this.finish(lastError, result, opts);
+        if (shouldStop(result, opts, lastError, deadline)) return this.finish(lastError, result, opts);
+        const err = await this.attempt(id, cand, req, opts, result, plan);
+        if (err === undefined || result.cancelled) return this.finish(lastError, result, opts);
+        lastError = err;
+        if (!this.mayMoveOn(err, result, id, cand, plan, pending)) return this.finish(lastError, result, opts);
       }
     }
     // endpoints that asked us to come back later, while the deadline allows
     for (let round = 0; round < this.options.maxRetryRounds && pending.length > 0; round++) {
       const batch = pending.splice(0).sort((a, b) => a.at - b.at);
       for (const p of batch) {
-        if (p.at > deadline || stop()) return this.finish(lastError, result, opts);
+        if (p.at > deadline || shouldStop(result, opts, lastError, deadline)) return this.finish(lastError, result, opts);
         if (!(await sleep(p.at - Date.now(), opts.signal))) {
           result.cancelled = true;
           return result;
         }
-        if ((await tryOne(p.modelId, p.cand, p.plan)) === 'done') return this.finish(lastError, result, opts);
+        const err = await this.attempt(p.modelId, p.cand, req, opts, result, p.plan);
+        if (err === undefined || result.cancelled) return this.finish(lastError, result, opts);
+        lastError = err;
+        if (!this.mayMoveOn(err, result, p.modelId, p.cand, p.plan, pending)) return this.finish(lastError, result, opts);
       }
     }
     if (lastError === undefined) {
@@ -204,13 +202,23 @@ export class Router {
       throw new GatewayError(404, `no endpoint of ${known.map((k) => `"${k.id}"`).join(', ')} can serve this request: ${excludedAll.join('; ') || 'no endpoints configured'}`, {
         metadata: {
           error_type: 'not_found',
-          availability: { code: 'constraint_filtered', retryable: false, requested_models: known.map((k) => k.id), excluded_by: [...excludedBy] },
+          availability: { code: 'constraint_filtered', retryable: false, requested_models: known.map((k) => k.id), excluded_by: excludedBy },
           excluded: excludedAll,
         },
         retryable: false,
       });
     }
     return this.finalFailure(lastError, result, opts);
+  }
+
+  /**
+   * After a failed try: may the loop go on to the next endpoint? An endpoint that asked to be
+   * retried soon enough is queued in `pending` for the retry rounds.
+   */
+  private mayMoveOn(err: GatewayError, result: ChatResult, modelId: string, cand: Candidate, plan: Plan, pending: Pending[]): boolean {
+    if (!canMoveOn(err) || result.stream?.started) return false;
+    if (err.retryAfterMs !== undefined && err.retryAfterMs <= this.options.maxRetryWaitMs) pending.push({ modelId, cand, plan, at: Date.now() + err.retryAfterMs });
+    return true;
   }
 
   /** The loop ended: success, cancel, or the last error. */
@@ -238,19 +246,54 @@ export class Router {
     throw withResult(err, result);
   }
 
-  /** One try against one endpoint. Returns undefined on success, the error otherwise. */
+  /**
+   * One try against one endpoint: translate, send, read the answer (JSON or stream), and report
+   * the outcome to the plan. Returns undefined on success, the error otherwise (also noted on
+   * the attempt's record). One async function from the request to the upstream's head.
+   */
   private async attempt(modelId: string, cand: Candidate, full: CanonicalRequest, opts: ChatOptions, result: ChatResult, plan: Plan): Promise<GatewayError | undefined> {
+    result.served = cand;
+    result.servedModel = modelId;
     const started = Date.now();
     const record: Attempt = { provider: cand.provider.name, model: modelId, upstreamModel: cand.endpoint.model, status: null, latencyMs: 0, startedAt: started };
     result.attempts.push(record);
     const firstBefore = result.firstTokenAt;
-    const fail = (e: GatewayError) => {
-      record.status ??= e.status;
-      record.error = e.message;
-      if (e.retryAfterMs !== undefined) record.retryAfterMs = e.retryAfterMs;
-      return e;
-    };
-    const out = await this.send(modelId, cand, full, opts, result, fail, record);
+    const req = withoutParameters(full, unsupportedParameters(full, cand.endpoint.supported_parameters));
+    const sendOpts = { signal: opts.signal, timeoutMs: cand.provider.timeout_ms, providerName: cand.provider.name };
+    const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId, request: req, send: (r) => this.upstream.send(r, sendOpts) };
+    let out: GatewayError | undefined;
+    let upstreamReq: UpstreamRequest | undefined;
+    try {
+      upstreamReq = cand.adapter.buildRequest(req, ctx);
+      if (cand.adapter.sign !== undefined) upstreamReq = await cand.adapter.sign(upstreamReq, ctx);
+    } catch (e) {
+      upstreamReq = undefined;
+      out = failed(record, e instanceof GatewayError ? e : new GatewayError(500, `request translation failed: ${(e as Error).message}`, { retryable: false }));
+    }
+    if (upstreamReq !== undefined) {
+      let res: UpstreamExchange | undefined;
+      try {
+        res = await this.upstream.send(upstreamReq, sendOpts);
+      } catch (e) {
+        if (opts.signal.aborted) result.cancelled = true;
+        out = failed(record, transportError(e, cand.provider.name));
+      }
+      if (res !== undefined) {
+        record.status = res.status;
+        if (res.status < 200 || res.status >= 300) {
+          let text = '';
+          try {
+            text = await res.body.text();
+          } catch {
+            /* body lost: the status is enough */
+          }
+          out = failed(record, cand.adapter.parseError(res.status, res.headers, text, ctx));
+        } else {
+          const meta = metaFor(cand, opts, modelId, full.reasoning?.exclude);
+          out = await (opts.sink === undefined ? this.readJson(res.body, cand, ctx, meta, result, record, opts) : this.readStream(res.body, cand, ctx, meta, result, record, opts));
+        }
+      }
+    }
     const ended = Date.now();
     record.latencyMs = ended - started;
     if (result.cancelled || opts.signal.aborted) return out;
@@ -271,56 +314,13 @@ export class Router {
     return out;
   }
 
-  private async send(
-    modelId: string,
-    cand: Candidate,
-    full: CanonicalRequest,
-    opts: ChatOptions,
-    result: ChatResult,
-    fail: (e: GatewayError) => GatewayError,
-    record: Attempt,
-  ): Promise<GatewayError | undefined> {
-    const req = withoutParameters(full, unsupportedParameters(full, cand.endpoint.supported_parameters));
-    const sendOpts = { signal: opts.signal, timeoutMs: cand.provider.timeout_ms, providerName: cand.provider.name };
-    const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId, request: req, send: (r) => this.upstream.send(r, sendOpts) };
-    let upstreamReq;
-    try {
-      upstreamReq = cand.adapter.buildRequest(req, ctx);
-      if (cand.adapter.sign !== undefined) upstreamReq = await cand.adapter.sign(upstreamReq, ctx);
-    } catch (e) {
-      return fail(e instanceof GatewayError ? e : new GatewayError(500, `request translation failed: ${(e as Error).message}`, { retryable: false }));
-    }
-    let res;
-    try {
-      res = await this.upstream.send(upstreamReq, sendOpts);
-    } catch (e) {
-      const err = transportError(e, cand.provider.name);
-      if (opts.signal.aborted) result.cancelled = true;
-      return fail(err);
-    }
-    record.status = res.status;
-    if (res.status < 200 || res.status >= 300) {
-      let text = '';
-      try {
-        text = await res.body.text();
-      } catch {
-        /* body lost: the status is enough */
-      }
-      return fail(cand.adapter.parseError(res.status, res.headers, text, ctx));
-    }
-    const meta = metaFor(cand, opts, modelId, full.reasoning?.exclude);
-    return opts.sink === undefined
-      ? this.readJson(res.body, cand, ctx, meta, result, fail, opts)
-      : this.readStream(res.body, cand, ctx, meta, result, fail, opts);
-  }
-
   private async readJson(
     body: UpstreamBody,
     cand: Candidate,
     ctx: AdapterContext,
     meta: ResponseMeta,
     result: ChatResult,
-    fail: (e: GatewayError) => GatewayError,
+    record: Attempt,
     opts: ChatOptions,
   ): Promise<GatewayError | undefined> {
     let text: string;
@@ -328,13 +328,13 @@ export class Router {
       text = await body.text();
     } catch (e) {
       if (opts.signal.aborted) result.cancelled = true;
-      return fail(transportError(e, cand.provider.name));
+      return failed(record, transportError(e, cand.provider.name));
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      return fail(new GatewayError(502, `[${cand.provider.name}] upstream returned invalid JSON`, {
+      return failed(record, new GatewayError(502, `[${cand.provider.name}] upstream returned invalid JSON`, {
         metadata: { provider_name: cand.provider.name, raw: text.slice(0, 2000), error_type: 'provider_unavailable' },
       }));
     }
@@ -346,7 +346,7 @@ export class Router {
       result.firstTokenAt = Date.now();
       return undefined;
     } catch (e) {
-      return fail(e instanceof GatewayError ? e : new GatewayError(502, `[${cand.provider.name}] could not read the upstream response: ${(e as Error).message}`, { metadata: { provider_name: cand.provider.name, raw: text.slice(0, 2000) } }));
+      return failed(record, e instanceof GatewayError ? e : new GatewayError(502, `[${cand.provider.name}] could not read the upstream response: ${(e as Error).message}`, { metadata: { provider_name: cand.provider.name, raw: text.slice(0, 2000) } }));
     }
   }
 
@@ -356,7 +356,7 @@ export class Router {
     ctx: AdapterContext,
     meta: ResponseMeta,
     result: ChatResult,
-    fail: (e: GatewayError) => GatewayError,
+    record: Attempt,
     opts: ChatOptions,
   ): Promise<GatewayError | undefined> {
     const sink = opts.sink!;
@@ -378,19 +378,22 @@ export class Router {
         parser.push(chunk);
         return early === undefined && !renderer.finished;
       });
-      if (early === undefined && !renderer.finished) await parser.end();
+      if (early === undefined && !renderer.finished) {
+        const ending = parser.end();
+        if (ending !== undefined) await ending; // most parsers end synchronously: no tick for them
+      }
     } catch (e) {
       if (opts.signal.aborted) {
         result.cancelled = true;
-        return fail(transportError(e, cand.provider.name));
+        return failed(record, transportError(e, cand.provider.name));
       }
       const err = transportError(e, cand.provider.name);
       if (!renderer.started) {
         result.stream = undefined;
-        return fail(err);
+        return failed(record, err);
       }
       renderer.fail(err);
-      fail(err);
+      failed(record, err);
       return undefined;
     } finally {
       body.destroy();
@@ -398,20 +401,34 @@ export class Router {
     }
     if (early !== undefined) {
       result.stream = undefined;
-      return fail(early);
+      return failed(record, early);
     }
     if (!renderer.finished) {
       if (!renderer.started && renderer.finishReason === undefined) {
         result.stream = undefined;
-        return fail(new GatewayError(502, `[${cand.provider.name}] upstream closed the stream before sending anything`, {
+        return failed(record, new GatewayError(502, `[${cand.provider.name}] upstream closed the stream before sending anything`, {
           metadata: { provider_name: cand.provider.name, error_type: 'provider_unavailable' },
         }));
       }
       renderer.end();
     }
-    if (renderer.error !== undefined) fail(renderer.error);
+    if (renderer.error !== undefined) failed(record, renderer.error);
     return undefined;
   }
+}
+
+/** Notes a failure on the attempt's record; returns it. */
+function failed(record: Attempt, e: GatewayError): GatewayError {
+  record.status ??= e.status;
+  record.error = e.message;
+  if (e.retryAfterMs !== undefined) record.retryAfterMs = e.retryAfterMs;
+  return e;
+}
+
+/** Before each try: cancelled by the client, or past the deadline after a failure. */
+function shouldStop(result: ChatResult, opts: ChatOptions, lastError: GatewayError | undefined, deadline: number): boolean {
+  if (opts.signal.aborted) result.cancelled = true;
+  return result.cancelled || (lastError !== undefined && Date.now() >= deadline);
 }
 
 /** Waits ms (or not at all); false when the signal aborted first. */

@@ -17,6 +17,7 @@
 import type { Dispatcher } from 'undici';
 import { errors, util } from 'undici';
 import type { UpstreamBody, UpstreamExchange } from '../providers/types.js';
+import { transportError } from './transport-error.js';
 
 /** Bytes queued for a reader that is not reading (yet) before the socket is paused. */
 export const HIGH_WATER = 64 * 1024;
@@ -69,7 +70,11 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
 
-  constructor(signal?: AbortSignal) {
+  /** With `providerName`, a failure before the head rejects `head` as a GatewayError (transportError). */
+  constructor(
+    signal?: AbortSignal,
+    private readonly providerName?: string,
+  ) {
     this.head = new Promise<UpstreamExchange>((resolve, reject) => {
       this.resolveHead = resolve;
       this.rejectHead = reject;
@@ -135,7 +140,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     this.error = err;
     this.cleanup();
     if (before) {
-      this.rejectHead(err);
+      this.rejectHead(this.providerName === undefined ? err : transportError(err, this.providerName));
       return;
     }
     const r = this.reader;

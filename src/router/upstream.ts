@@ -3,9 +3,11 @@
  * Converts transport failures (refused, reset, timeouts) into GatewayErrors once, here.
  */
 import { Pool } from 'undici';
-import { GatewayError } from '../schema/errors.js';
 import type { UpstreamExchange, UpstreamRequest } from '../providers/types.js';
+import { transportError } from './transport-error.js';
 import { UpstreamCall } from './upstream-call.js';
+
+export { transportError };
 
 export interface SendOptions {
   signal: AbortSignal;
@@ -48,15 +50,37 @@ export class UpstreamClient {
     return p;
   }
 
-  async send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamExchange> {
-    const url = parseUrl(req.url);
+  /** Rejects with a GatewayError (transportError) when no answer came. */
+  send(req: UpstreamRequest, opts: SendOptions): Promise<UpstreamExchange> {
+    let url: ParsedUrl;
+    try {
+      url = parseUrl(req.url);
+    } catch (e) {
+      return Promise.reject(transportError(e, opts.providerName));
+    }
+    const transport = transports.get(url.protocol);
+    if (transport !== undefined || this.hooks.onResponse !== undefined) return this.sendObserved(req, opts, url, transport);
+    // the common path is not an async function: the head's promise is the only one per exchange.
+    // dispatch, not request(): the body goes from undici's parser to its reader with no Readable between
+    const call = new UpstreamCall(opts.signal, opts.providerName);
+    try {
+      this.pool(url.origin).dispatch(
+        { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
+        call,
+      );
+    } catch (e) {
+      return Promise.reject(transportError(e, opts.providerName));
+    }
+    return call.head;
+  }
+
+  /** Through a registered transport, or with an onResponse hook. */
+  private async sendObserved(req: UpstreamRequest, opts: SendOptions, url: ParsedUrl, transport: UpstreamTransport | undefined): Promise<UpstreamExchange> {
     let res: UpstreamExchange;
     try {
-      const transport = transports.get(url.protocol);
       if (transport !== undefined) res = await transport(req, opts);
       else {
-        // dispatch, not request(): the body goes from undici's parser to its reader with no Readable between
-        const call = new UpstreamCall(opts.signal);
+        const call = new UpstreamCall(opts.signal, opts.providerName);
         this.pool(url.origin).dispatch(
           { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
           call,
@@ -91,21 +115,4 @@ function parseUrl(raw: string): ParsedUrl {
     parsedUrls.set(raw, p);
   }
   return p;
-}
-
-/** A transport failure (no HTTP answer, or a broken body) → a gateway error. */
-export function transportError(e: unknown, providerName: string): GatewayError {
-  if (e instanceof GatewayError) return e;
-  const err = e as { code?: string; name?: string; message?: string };
-  const code = err?.code ?? err?.name ?? 'UNKNOWN';
-  const meta = { provider_name: providerName, error_type: 'provider_unavailable', provider_code: code };
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT')
-    return new GatewayError(408, `[${providerName}] upstream timed out`, { metadata: { ...meta, error_type: 'timeout' }, retryable: true, cause: e });
-  if (code === 'AbortError' || code === 'UND_ERR_ABORTED' || err?.name === 'AbortError') // a DOMException's code is a number (20)
-    return new GatewayError(499, 'request cancelled by the client', { metadata: { ...meta, error_type: 'cancelled' }, retryable: false, cause: e });
-  return new GatewayError(502, `[${providerName}] upstream unreachable or connection lost (${code}${err?.message ? `: ${err.message}` : ''})`, {
-    metadata: meta,
-    retryable: true,
-    cause: e,
-  });
 }

@@ -192,7 +192,7 @@ function normalizeToolChoice(choice: unknown, tools: FunctionTool[] | undefined)
 
 function validateMessages(messages: unknown, hasTools: boolean): asserts messages is Message[] {
   if (!Array.isArray(messages) || messages.length === 0) throw badRequest('messages: required, a non-empty list');
-  const callIds = new Set<string>();
+  let callIds: Set<string> | undefined; // made at the first tool call: most requests have none
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i];
     const p = `messages[${i}]`;
@@ -214,7 +214,7 @@ function validateMessages(messages: unknown, hasTools: boolean): asserts message
           if (!isObj(tc.function) || typeof tc.function.name !== 'string') throw badRequest(`${q}.function.name: required string`);
           if (tc.function.arguments !== undefined && typeof tc.function.arguments !== 'string')
             throw badRequest(`${q}.function.arguments: must be a JSON string`);
-          callIds.add(tc.id);
+          (callIds ??= new Set()).add(tc.id);
         });
       }
       if (m.reasoning_details !== undefined && m.reasoning_details !== null && !Array.isArray(m.reasoning_details))
@@ -222,7 +222,7 @@ function validateMessages(messages: unknown, hasTools: boolean): asserts message
     } else if (role === 'tool') {
       if (!hasTools) throw badRequest(`${p}: tool results need the tools in the request; send the tools on every request`);
       if (typeof m.tool_call_id !== 'string' || m.tool_call_id === '') throw badRequest(`${p}.tool_call_id: required string`);
-      if (!callIds.has(m.tool_call_id))
+      if (callIds?.has(m.tool_call_id) !== true)
         throw badRequest(`${p}.tool_call_id: "${m.tool_call_id}" matches no tool call of an earlier assistant message`);
       if (m.content === undefined || m.content === null) throw badRequest(`${p}.content: required`);
       checkContent(m.content, `${p}.content`);
