@@ -5,7 +5,7 @@
  * targets (A B C, B C A, C A B: each round starts one target further on) so drift, and whatever
  * one target leaves behind for the next, hits all alike.
  *
- *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--seq 300] [--only json,sse|memory] [--conns 1,64]
+ *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--warmup-seq 0] [--seq 300] [--only json,sse|memory] [--conns 1,64]
  *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV] [--fresh] [--observe]
  *
  * Targets, each in its own process: the fake upstream called directly; the bare proxy
@@ -30,7 +30,10 @@
  * a Node server reaches its steady state only once its hot code is compiled by TurboFan, which
  * runs on a background thread that competes with the load for the cores. On 2 cores the gateway
  * (much more code than the bare proxy) takes ~6–10 s of load to get there, the bare proxy ~1 s;
- * measuring earlier compares a half-compiled gateway with a compiled proxy. Each measurement is
+ * measuring earlier compares a half-compiled gateway with a compiled proxy. `--warmup-seq N`
+ * also sends N sequential requests per mode after each c=64 warm-up, through the same keep-alive
+ * client as the c=1 cells (TurboFan still compiles a few dozen functions on that path after a
+ * c=64-only warm-up; off by default, BENCHMARKS.md has what it changed). Each measurement is
  * also printed as it is taken (stderr), so drift between rounds shows.
  */
 import { mkdtempSync } from 'node:fs';
@@ -52,6 +55,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '8' },
+    'warmup-seq': { type: 'string', default: '0' },
     seq: { type: 'string', default: '300' },
     only: { type: 'string', default: 'json,sse' },
     peer: { type: 'string', default: '' },
@@ -69,6 +73,7 @@ const DURATION = Number(values.duration);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const SEQ = Number(values.seq);
+const WARMUP_SEQ = Number(values['warmup-seq']);
 const ONLY = values.only!.split(',');
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
 const WORKERS = Number(values.workers);
@@ -280,6 +285,10 @@ async function main() {
       for (const mode of modes) {
         const f = await load(t, bodies[mode](t), 64, WARMUP);
         process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : ''}\n`);
+        if (WARMUP_SEQ > 0 && t.cells({ mode, conns: 1 })) {
+          const g = await sequential(t, bodies[mode](t), WARMUP_SEQ);
+          process.stderr.write(`warm-up ${mode} c=1 ${t.name}: ${WARMUP_SEQ} requests, ${fmt(g.cpuUsPerReq)} µs/req\n`);
+        }
       }
   };
   await warmUp(targets);
