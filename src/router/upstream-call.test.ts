@@ -115,6 +115,22 @@ describe('UpstreamClient: bodies read through dispatch', { timeout: 20_000 }, ()
     await assert.rejects(send(), (e: unknown) => e instanceof GatewayError && e.status === 502 && e.retryable === true);
   });
 
+  it('send() never throws: a malformed URL and a refused connection reject with a GatewayError naming the provider', async () => {
+    const opts = { signal: new AbortController().signal, timeoutMs: 5_000, providerName: 'fake' };
+    const bad = (() => client.send({ method: 'POST', url: 'not a url', headers: {}, body: '{}' }, opts))();
+    await assert.rejects(bad, (e: unknown) => e instanceof GatewayError && e.status === 502 && e.metadata?.provider_name === 'fake');
+    const closed = createServer();
+    closed.listen(0, '127.0.0.1');
+    await once(closed, 'listening');
+    const port = (closed.address() as AddressInfo).port;
+    closed.close();
+    await once(closed, 'close');
+    await assert.rejects(
+      client.send({ method: 'POST', url: `http://127.0.0.1:${port}/v1/x`, headers: {}, body: '{}' }, opts),
+      (e: unknown) => e instanceof GatewayError && e.status === 502 && e.retryable === true && e.metadata?.provider_code === 'ECONNREFUSED',
+    );
+  });
+
   it('the caller aborting: mid-body the reader rejects with an AbortError; before the head send() fails with 499', async () => {
     handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });

@@ -1,6 +1,6 @@
 /**
  * Upstream HTTP: one keep-alive undici Pool per origin, shared by every request to it.
- * Converts transport failures (refused, reset, timeouts) into GatewayErrors once, here.
+ * Transport failures (refused, reset, timeouts) reach callers as GatewayErrors (transport-error.ts).
  */
 import { Pool } from 'undici';
 import type { UpstreamExchange, UpstreamRequest } from '../providers/types.js';
@@ -60,37 +60,34 @@ export class UpstreamClient {
     }
     const transport = transports.get(url.protocol);
     if (transport !== undefined || this.hooks.onResponse !== undefined) return this.sendObserved(req, opts, url, transport);
-    // the common path is not an async function: the head's promise is the only one per exchange.
-    // dispatch, not request(): the body goes from undici's parser to its reader with no Readable between
-    const call = new UpstreamCall(opts.signal, opts.providerName);
+    // the common path is not an async function: the head's promise is the only one per exchange
     try {
-      this.pool(url.origin).dispatch(
-        { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
-        call,
-      );
+      return this.dispatch(url, req, opts).head;
     } catch (e) {
       return Promise.reject(transportError(e, opts.providerName));
     }
-    return call.head;
   }
 
   /** Through a registered transport, or with an onResponse hook. */
   private async sendObserved(req: UpstreamRequest, opts: SendOptions, url: ParsedUrl, transport: UpstreamTransport | undefined): Promise<UpstreamExchange> {
     let res: UpstreamExchange;
     try {
-      if (transport !== undefined) res = await transport(req, opts);
-      else {
-        const call = new UpstreamCall(opts.signal, opts.providerName);
-        this.pool(url.origin).dispatch(
-          { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
-          call,
-        );
-        res = await call.head;
-      }
+      res = transport !== undefined ? await transport(req, opts) : await this.dispatch(url, req, opts).head;
     } catch (e) {
       throw transportError(e, opts.providerName);
     }
     return this.hooks.onResponse === undefined ? res : this.hooks.onResponse(req, res, opts.providerName);
+  }
+
+  /** Starts the exchange on the origin's pool; the call's `head` settles with the answer's head or a GatewayError. */
+  private dispatch(url: ParsedUrl, req: UpstreamRequest, opts: SendOptions): UpstreamCall {
+    // dispatch, not request(): the body goes from undici's parser to its reader with no Readable between
+    const call = new UpstreamCall(opts.signal, opts.providerName);
+    this.pool(url.origin).dispatch(
+      { method: req.method, path: url.path, headers: req.headers, body: req.body, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs },
+      call,
+    );
+    return call;
   }
 
   async close(): Promise<void> {
