@@ -40,51 +40,77 @@ const TEMPLATES = new ChunkTemplates({
  * a missing id, arguments sent as an object, a whole call in one delta.
  */
 export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: OpenAIParseOptions = {}): StreamParser {
-  const byIndex = new Map<number, PendingCall>();
-  let nextKey = 0;
-  let last: PendingCall | undefined;
-  let sentMeta = false;
+  return new OpenAIStreamParser(ctx, emit, opts);
+}
 
-  const start = (c: PendingCall) => {
+/** One stream's state, with methods rather than closures: one object and one decoder callback per stream. */
+class OpenAIStreamParser implements StreamParser {
+  /** The tool calls by the upstream's index; made at the first tool call. */
+  private byIndex: Map<number, PendingCall> | undefined;
+  private nextKey = 0;
+  private last: PendingCall | undefined;
+  private sentMeta = false;
+  private readonly chunks = new JsonChunks(TEMPLATES);
+  private readonly decoder: SseDecoder;
+
+  constructor(
+    private readonly ctx: AdapterContext,
+    private readonly emit: Emit,
+    private readonly opts: OpenAIParseOptions,
+  ) {
+    this.decoder = new SseDecoder((ev) => this.onData(ev.data));
+  }
+
+  push(bytes: Uint8Array): void {
+    this.decoder.push(bytes);
+  }
+
+  end(): void {
+    this.decoder.end();
+    this.flushUnstarted();
+  }
+
+  private start(c: PendingCall): void {
     c.started = true;
-    emit({ type: 'tool_call_start', index: c.key, id: c.id || synthesizeToolCallId(ctx.generationId, c.key), name: c.name ?? '' });
+    this.emit({ type: 'tool_call_start', index: c.key, id: c.id || synthesizeToolCallId(this.ctx.generationId, c.key), name: c.name ?? '' });
     if (c.buffered !== '') {
-      emit({ type: 'tool_call_delta', index: c.key, arguments: c.buffered });
+      this.emit({ type: 'tool_call_delta', index: c.key, arguments: c.buffered });
       c.buffered = '';
     }
-  };
+  }
 
-  const onToolDelta = (tc: ToolCallDelta) => {
-    const idx = typeof tc.index === 'number' ? tc.index : tc.id ? -1 - nextKey : last !== undefined ? undefined : 0;
-    let call = idx === undefined ? last : byIndex.get(idx);
+  private onToolDelta(tc: ToolCallDelta): void {
+    const byIndex = (this.byIndex ??= new Map());
+    const idx = typeof tc.index === 'number' ? tc.index : tc.id ? -1 - this.nextKey : this.last !== undefined ? undefined : 0;
+    let call = idx === undefined ? this.last : byIndex.get(idx);
     if (call !== undefined && tc.id && call.id && tc.id !== call.id) call = undefined; // index reused by a new call
     if (call === undefined) {
-      call = { key: nextKey++, id: tc.id || undefined, name: undefined, started: false, buffered: '' };
+      call = { key: this.nextKey++, id: tc.id || undefined, name: undefined, started: false, buffered: '' };
       byIndex.set(idx ?? call.key, call);
     }
-    last = call;
+    this.last = call;
     if (!call.id && tc.id) call.id = tc.id;
     const name = tc.function?.name;
     if (name && !call.started) call.name = (call.name ?? '') + name;
     const raw = tc.function?.arguments;
     const args = raw == null ? '' : typeof raw === 'string' ? raw : JSON.stringify(raw);
-    if (!call.started && call.name !== undefined) start(call);
+    if (!call.started && call.name !== undefined) this.start(call);
     if (args === '') return;
-    if (call.started) emit({ type: 'tool_call_delta', index: call.key, arguments: args });
+    if (call.started) this.emit({ type: 'tool_call_delta', index: call.key, arguments: args });
     else call.buffered += args;
-  };
+  }
 
-  const flushUnstarted = () => {
-    for (const c of byIndex.values()) if (!c.started) start(c);
-  };
+  private flushUnstarted(): void {
+    if (this.byIndex !== undefined) for (const c of this.byIndex.values()) if (!c.started) this.start(c);
+  }
 
-  const chunks = new JsonChunks(TEMPLATES);
-  const decoder = new SseDecoder(({ data }) => {
+  private onData(data: string): void {
     if (data === '[DONE]') return;
+    const { ctx, emit } = this;
     // possibly a shared template's value, which the next chunk of any stream changes: read here, kept nowhere
     let chunk: Record<string, any>;
     try {
-      chunk = chunks.parse(data) as Record<string, any>;
+      chunk = this.chunks.parse(data) as Record<string, any>;
     } catch {
       emit({ type: 'error', error: garbage(ctx, data) });
       return;
@@ -103,8 +129,8 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: 
       });
       return;
     }
-    if (!sentMeta && typeof chunk.id === 'string') {
-      sentMeta = true;
+    if (!this.sentMeta && typeof chunk.id === 'string') {
+      this.sentMeta = true;
       emit({ type: 'meta', upstreamId: chunk.id });
     }
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
@@ -112,7 +138,7 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: 
       const d = choice.delta;
       if (d != null) {
         const reasoning = d.reasoning ?? d.reasoning_content;
-        const details = opts.upstreamReasoningDetails && Array.isArray(d.reasoning_details) ? d.reasoning_details : [];
+        const details = this.opts.upstreamReasoningDetails && Array.isArray(d.reasoning_details) ? d.reasoning_details : [];
         if (details.length > 0) {
           details.forEach((detail: ReasoningDetail, k: number) => {
             emit({ type: 'reasoning', text: k === 0 && typeof reasoning === 'string' ? reasoning : undefined, detail });
@@ -122,10 +148,10 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: 
         }
         if (typeof d.content === 'string' && d.content !== '') emit({ type: 'text', text: d.content });
         if (typeof d.refusal === 'string' && d.refusal !== '') emit({ type: 'refusal', text: d.refusal });
-        if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) onToolDelta(tc);
+        if (Array.isArray(d.tool_calls)) for (const tc of d.tool_calls) this.onToolDelta(tc);
       }
       if (choice.finish_reason != null) {
-        flushUnstarted();
+        this.flushUnstarted();
         emit({ type: 'finish', reason: mapFinishReason(choice.finish_reason), native: choice.finish_reason });
       }
     }
@@ -133,15 +159,7 @@ export function createOpenAIStreamParser(ctx: AdapterContext, emit: Emit, opts: 
       const usage = mapUsage(chunk.usage);
       if (usage !== undefined) emit({ type: 'usage', usage });
     }
-  });
-
-  return {
-    push: (bytes) => decoder.push(bytes),
-    end: () => {
-      decoder.end();
-      flushUnstarted();
-    },
-  };
+  }
 }
 
 function garbage(ctx: AdapterContext, data: string): GatewayError {
