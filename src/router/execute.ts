@@ -177,9 +177,8 @@ export class Router {
       for (const cand of plan.candidates) {
         if (shouldStop(result, opts, lastError, deadline)) return this.finish(lastError, result, opts);
         const err = await this.attempt(id, cand, req, opts, result, plan);
-        if (err === undefined || result.cancelled) return this.finish(lastError, result, opts);
-        lastError = err;
-        if (!this.mayMoveOn(err, result, id, cand, plan, pending)) return this.finish(lastError, result, opts);
+        lastError = err ?? lastError;
+        if (this.settled(err, result, id, cand, plan, pending)) return this.finish(lastError, result, opts);
       }
     }
     // endpoints that asked us to come back later, while the deadline allows
@@ -192,9 +191,8 @@ export class Router {
           return result;
         }
         const err = await this.attempt(p.modelId, p.cand, req, opts, result, p.plan);
-        if (err === undefined || result.cancelled) return this.finish(lastError, result, opts);
-        lastError = err;
-        if (!this.mayMoveOn(err, result, p.modelId, p.cand, p.plan, pending)) return this.finish(lastError, result, opts);
+        lastError = err ?? lastError;
+        if (this.settled(err, result, p.modelId, p.cand, p.plan, pending)) return this.finish(lastError, result, opts);
       }
     }
     if (lastError === undefined) {
@@ -212,13 +210,14 @@ export class Router {
   }
 
   /**
-   * After a failed try: may the loop go on to the next endpoint? An endpoint that asked to be
-   * retried soon enough is queued in `pending` for the retry rounds.
+   * After a try: is the request settled (answered, cancelled, or failed in a way no other endpoint
+   * can mend: a request error, or a stream already begun)? An endpoint that asked to be retried
+   * soon enough is queued in `pending` for the retry rounds.
    */
-  private mayMoveOn(err: GatewayError, result: ChatResult, modelId: string, cand: Candidate, plan: Plan, pending: Pending[]): boolean {
-    if (!canMoveOn(err) || result.stream?.started) return false;
+  private settled(err: GatewayError | undefined, result: ChatResult, modelId: string, cand: Candidate, plan: Plan, pending: Pending[]): boolean {
+    if (err === undefined || result.cancelled || !canMoveOn(err) || result.stream?.started) return true;
     if (err.retryAfterMs !== undefined && err.retryAfterMs <= this.options.maxRetryWaitMs) pending.push({ modelId, cand, plan, at: Date.now() + err.retryAfterMs });
-    return true;
+    return false;
   }
 
   /** The loop ended: success, cancel, or the last error. */
@@ -261,37 +260,30 @@ export class Router {
     const req = withoutParameters(full, unsupportedParameters(full, cand.endpoint.supported_parameters));
     const sendOpts = { signal: opts.signal, timeoutMs: cand.provider.timeout_ms, providerName: cand.provider.name };
     const ctx: AdapterContext = { provider: cand.provider, endpoint: cand.endpoint, generationId: opts.generationId, request: req, send: (r) => this.upstream.send(r, sendOpts) };
+    // three steps, each run only when the one before succeeded: translate, send, read the answer
     let out: GatewayError | undefined;
     let upstreamReq: UpstreamRequest | undefined;
     try {
-      upstreamReq = cand.adapter.buildRequest(req, ctx);
-      if (cand.adapter.sign !== undefined) upstreamReq = await cand.adapter.sign(upstreamReq, ctx);
+      const built = cand.adapter.buildRequest(req, ctx);
+      upstreamReq = cand.adapter.sign === undefined ? built : await cand.adapter.sign(built, ctx);
     } catch (e) {
-      upstreamReq = undefined;
       out = failed(record, e instanceof GatewayError ? e : new GatewayError(500, `request translation failed: ${(e as Error).message}`, { retryable: false }));
     }
+    let res: UpstreamExchange | undefined;
     if (upstreamReq !== undefined) {
-      let res: UpstreamExchange | undefined;
       try {
         res = await this.upstream.send(upstreamReq, sendOpts);
       } catch (e) {
         if (opts.signal.aborted) result.cancelled = true;
         out = failed(record, transportError(e, cand.provider.name));
       }
-      if (res !== undefined) {
-        record.status = res.status;
-        if (res.status < 200 || res.status >= 300) {
-          let text = '';
-          try {
-            text = await res.body.text();
-          } catch {
-            /* body lost: the status is enough */
-          }
-          out = failed(record, cand.adapter.parseError(res.status, res.headers, text, ctx));
-        } else {
-          const meta = metaFor(cand, opts, modelId, full.reasoning?.exclude);
-          out = await (opts.sink === undefined ? this.readJson(res.body, cand, ctx, meta, result, record, opts) : this.readStream(res.body, cand, ctx, meta, result, record, opts));
-        }
+    }
+    if (res !== undefined) {
+      record.status = res.status;
+      if (res.status < 200 || res.status >= 300) out = failed(record, await upstreamError(res, cand, ctx));
+      else {
+        const meta = metaFor(cand, opts, modelId, full.reasoning?.exclude);
+        out = await (opts.sink === undefined ? this.readJson(res.body, cand, ctx, meta, result, record, opts) : this.readStream(res.body, cand, ctx, meta, result, record, opts));
       }
     }
     const ended = Date.now();
@@ -415,6 +407,17 @@ export class Router {
     if (renderer.error !== undefined) failed(record, renderer.error);
     return undefined;
   }
+}
+
+/** A non-2xx answer as the adapter reads it (its body, when it arrives, says why). */
+async function upstreamError(res: UpstreamExchange, cand: Candidate, ctx: AdapterContext): Promise<GatewayError> {
+  let text = '';
+  try {
+    text = await res.body.text();
+  } catch {
+    /* body lost: the status is enough */
+  }
+  return cand.adapter.parseError(res.status, res.headers, text, ctx);
 }
 
 /** Notes a failure on the attempt's record; returns it. */

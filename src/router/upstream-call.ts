@@ -70,10 +70,10 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
   private readonly signal: AbortSignal | undefined;
   private readonly onAbort: (() => void) | undefined;
 
-  /** With `providerName`, a failure before the head rejects `head` as a GatewayError (transportError). */
+  /** A failure before the head rejects `head` as a GatewayError naming `providerName` (transportError). */
   constructor(
-    signal?: AbortSignal,
-    private readonly providerName?: string,
+    signal: AbortSignal | undefined,
+    private readonly providerName: string,
   ) {
     this.head = new Promise<UpstreamExchange>((resolve, reject) => {
       this.resolveHead = resolve;
@@ -140,7 +140,7 @@ export class UpstreamCall implements Dispatcher.DispatchHandler, UpstreamBody {
     this.error = err;
     this.cleanup();
     if (before) {
-      this.rejectHead(this.providerName === undefined ? err : transportError(err, this.providerName));
+      this.rejectHead(transportError(err, this.providerName));
       return;
     }
     const r = this.reader;
