@@ -27,6 +27,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../targets.js';
 import { OPENAI_JSON, OPENAI_SSE, REQUEST } from '../workload.js';
 
 const { values } = parseArgs({
@@ -173,7 +174,6 @@ if (values.alloc) {
 const ratios: number[] = [];
 const as: number[] = [];
 const bs: number[] = [];
-const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 process.stdout.write(`# router micro · ${STREAM ? 'sse' : 'json'} · ${N} requests per round, ${CONC} in flight · A = ${values.base}, B = ${values.current}\n`);
 for (let r = 0; r < Number(values.rounds); r++) {
   // alternate which goes first
