@@ -9,6 +9,7 @@ import Ajv2020Import from 'ajv/dist/2020.js';
 import type { CanonicalRequest, NormalizedReasoning, NormalizedToolChoice } from './canonical.js';
 import { badRequest, GatewayError } from './errors.js';
 import { detachedCopy, type RawMembers } from './raw-json.js';
+import { TextCache } from './text-cache.js';
 import type { ChatRequest, FunctionTool, Message, ReasoningEffort } from './types.js';
 
 const require = createRequire(import.meta.url);
@@ -121,9 +122,9 @@ export function validateChatRequest(input: unknown, raw?: RawMembers): Canonical
 /**
  * Whole-list verdicts keyed by the tools' own request text (agents send the same list on every
  * step): a hit skips every check below, a stringify included. '' = valid, else the 400 message.
+ * A TextCache, not a Map: the text is a new slice on every request, and a Map would hash it.
  */
-const listVerdicts = new Map<string, string>();
-const LIST_VERDICTS_MAX = 512;
+const listVerdicts = new TextCache<string>({ maxEntries: 512 });
 const LIST_TEXT_MAX = 256 * 1024;
 
 function validateTools(tools: unknown, rawMembers: RawMembers | undefined): FunctionTool[] | undefined {
@@ -144,10 +145,7 @@ function validateTools(tools: unknown, rawMembers: RawMembers | undefined): Func
     if (e instanceof GatewayError && e.status === 400) verdict = e.message;
     throw e;
   } finally {
-    if (verdict !== undefined) {
-      if (listVerdicts.size >= LIST_VERDICTS_MAX) listVerdicts.delete(listVerdicts.keys().next().value!);
-      listVerdicts.set(detachedCopy(raw), verdict); // not the slice: it would keep the whole body alive
-    }
+    if (verdict !== undefined) listVerdicts.set(detachedCopy(raw), verdict); // not the slice: it would keep the whole body alive
   }
 }
 

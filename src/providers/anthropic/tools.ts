@@ -15,6 +15,7 @@
  */
 import type { CanonicalRequest } from '../../schema/canonical.js';
 import { detachedCopy } from '../../schema/raw-json.js';
+import { TextCache } from '../../schema/text-cache.js';
 import type { FunctionTool } from '../../schema/types.js';
 import type { Tool, ToolChoice } from './types.js';
 
@@ -79,22 +80,16 @@ export function toolsJson(req: CanonicalRequest, tools: readonly Tool[]): string
   if (known !== undefined) return known;
   const json = JSON.stringify(tools);
   // the key is a slice of the request body: a flat copy, so the cache does not keep whole bodies alive
-  const key = detachedCopy(raw);
-  toolsJsonChars += key.length + json.length;
-  toolsJsonCache.set(key, json);
-  for (const [k, v] of toolsJsonCache) {
-    if (toolsJsonChars <= TOOLS_CACHE_CHARS || toolsJsonCache.size === 1) break;
-    toolsJsonCache.delete(k); // oldest first
-    toolsJsonChars -= k.length + v.length;
-  }
+  toolsJsonCache.set(detachedCopy(raw), json, raw.length + json.length);
   return json;
 }
 
 const TOOLS_TEXT_MAX = 64 * 1024;
-/** Keys and values together, in characters (UTF-16: twice that in bytes at most). */
-const TOOLS_CACHE_CHARS = 4 * 1024 * 1024;
-const toolsJsonCache = new Map<string, string>();
-let toolsJsonChars = 0;
+/**
+ * By their text, without hashing it (schema/text-cache.ts). Bounded by keys and values together,
+ * in characters (UTF-16: twice that in bytes at most).
+ */
+const toolsJsonCache = new TextCache<string>({ maxEntries: 4096, maxChars: 4 * 1024 * 1024 });
 
 /** One tool. The schema object is reused, not copied, when it already has `type: "object"`. */
 export function mapTool(t: FunctionTool): Tool {
