@@ -1,12 +1,18 @@
 /**
  * `npm run bench`: side-by-side figures for the same workload through several targets, all on
  * 127.0.0.1 and bounded in time. Targets run in their own processes; the load generator
- * (autocannon, and hrtime-timed sequential requests at 1 client) runs here. Rounds interleave
- * targets (A B C, B C A, C A B: each round starts one target further on) so drift, and whatever
- * one target leaves behind for the next, hits all alike.
+ * (bench/load.ts at 64 clients, hrtime-timed sequential requests at 1 client) runs here. Rounds
+ * interleave targets (A B C, B C A, C A B: each round starts one target further on), and so does
+ * each cell within a round: a c=64 cell gives each target `--duration` seconds of load in slices
+ * of `--slice` ms taken in turn (A B C A B C …, each pass one target further on), a c=1 cell its
+ * `--seq` requests in blocks of `--seq-block`. On this kind of VM the same process serves the same
+ * load 1.5–2× slower for minutes at a time; taken in slices, such a phase falls on every target
+ * alike instead of on whichever one held the cores for its whole cell (`--slice 0 --seq-block 0`:
+ * the whole cell at once, as before 2026-12-02).
  *
- *   npm run bench -- [--duration 4] [--rounds 3] [--warmup 8] [--warmup-seq 0] [--seq 300] [--only json,sse|memory] [--conns 1,64]
- *                    [--peer portkey] [--workers 2] [--skip anthropic,log,workers] [--tsx] [--compare REV] [--fresh] [--observe]
+ *   npm run bench -- [--duration 4] [--slice 500] [--rounds 3] [--warmup 8] [--warmup-seq 0] [--seq 300] [--seq-block 50]
+ *                    [--only json,sse|memory] [--conns 1,64] [--peer portkey] [--workers 2] [--skip anthropic,log,workers]
+ *                    [--tsx] [--compare REV] [--fresh] [--observe]
  *
  * Targets, each in its own process: the fake upstream called directly; the bare proxy
  * (bench/bare-proxy.ts); Switchyard with an `openai` provider; Switchyard with an `anthropic`
@@ -42,7 +48,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import { LoadClient } from './load.js';
 import { REQUEST } from './workload.js';
 import { summarize } from './observe.js';
 import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, script, start, stop, type Proc } from './targets.js';
@@ -57,6 +63,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '8' },
     'warmup-seq': { type: 'string', default: '0' },
     seq: { type: 'string', default: '300' },
+    'seq-block': { type: 'string', default: '50' },
+    slice: { type: 'string', default: '500' },
     only: { type: 'string', default: 'json,sse' },
     peer: { type: 'string', default: '' },
     workers: { type: 'string', default: '2' },
@@ -73,6 +81,10 @@ const DURATION = Number(values.duration);
 const ROUNDS = Number(values.rounds);
 const WARMUP = Number(values.warmup);
 const SEQ = Number(values.seq);
+/** c=1 cells: requests per block; the targets take blocks in turn. */
+const SEQ_BLOCK = Math.max(1, Number(values['seq-block']) || SEQ);
+/** c=64 cells: ms per slice; the targets take slices in turn (0: the whole DURATION at once). */
+const SLICE = Number(values.slice) || DURATION * 1000;
 const WARMUP_SEQ = Number(values['warmup-seq']);
 const ONLY = values.only!.split(',');
 const SKIP = new Set(values.skip!.split(',').filter(Boolean));
@@ -135,43 +147,74 @@ function headersOf(t: Target): Record<string, string> {
   return { 'content-type': 'application/json', authorization: 'Bearer sk-bench', ...t.headers };
 }
 
-async function load(t: Target, body: string, connections: number, duration = DURATION): Promise<Figures> {
+/** What a target's slices of one cell add up to. */
+interface Acc {
+  requests: number;
+  ms: number;
+  errors: number;
+  latencies: number[];
+  ticks: number;
+  mainTicks: number | undefined;
+  hostTicks: number;
+  peak: number;
+}
+const newAcc = (): Acc => ({ requests: 0, ms: 0, errors: 0, latencies: [], ticks: 0, mainTicks: 0, hostTicks: 0, peak: 0 });
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+
+/** One slice of closed-loop load on `t` (bench/load.ts), its CPU and RSS added to `acc`. */
+async function slice(t: Target, client: LoadClient, ms: number, acc: Acc): Promise<void> {
   const pids = t.pids();
   const before = pids.map(cpuTicks);
   // the main thread is the request thread of a one-process target; --workers' primary serves nothing
   const mainPid = pids.length === 1 ? pids[0]! : undefined;
   const mainBefore = mainPid !== undefined ? threadCpuTicks(mainPid, mainPid) : 0;
   const hostBefore = hostBusyTicks();
-  const [r, peak] = await withPeakRss(pids, () =>
-    autocannon({ url: `${t.url}${t.path}`, method: 'POST', headers: headersOf(t), body, connections, duration }),
-  );
+  const [r, peak] = await withPeakRss(pids, () => client.run(ms));
   const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
-  const mainTicks = mainPid !== undefined ? threadCpuTicks(mainPid, mainPid) - mainBefore : undefined;
-  const hostAfter = hostBusyTicks();
-  const total = r.requests.total || 1;
+  acc.ticks += ticks;
+  acc.mainTicks = mainPid !== undefined && acc.mainTicks !== undefined ? acc.mainTicks + threadCpuTicks(mainPid, mainPid) - mainBefore : undefined;
+  acc.hostTicks += hostBusyTicks() - hostBefore - ticks;
+  acc.requests += r.requests;
+  acc.ms += r.ms;
+  acc.errors += r.errors;
+  for (const l of r.latencies) acc.latencies.push(l);
+  acc.peak = Math.max(acc.peak, peak);
+}
+
+function loadFigures(acc: Acc): Figures {
+  const n = acc.requests || 1;
+  const lat = acc.latencies.sort((a, b) => a - b);
   return {
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    cpuUsPerReq: (ticks * TICK_US) / total,
-    mainUsPerReq: mainTicks !== undefined ? (mainTicks * TICK_US) / total : undefined,
-    otherUsPerReq: ((hostAfter - hostBefore - ticks) * TICK_US) / total,
-    rssMiB: peak,
-    errors: r.errors + r.non2xx + r.timeouts,
+    rps: acc.requests / (acc.ms / 1000),
+    p50: pct(lat, 0.5),
+    p99: pct(lat, 0.99),
+    cpuUsPerReq: (acc.ticks * TICK_US) / n,
+    mainUsPerReq: acc.mainTicks !== undefined ? (acc.mainTicks * TICK_US) / n : undefined,
+    otherUsPerReq: (acc.hostTicks * TICK_US) / n,
+    rssMiB: acc.peak,
+    errors: acc.errors,
   };
 }
 
+/** What a target's blocks of sequential requests of one cell add up to. */
+interface SeqAcc {
+  total: number[];
+  first: number[];
+  errors: number;
+  ticks: number;
+  seconds: number;
+  peak: number;
+}
+const newSeqAcc = (): SeqAcc => ({ total: [], first: [], errors: 0, ticks: 0, seconds: 0, peak: 0 });
+
 /**
- * Sequential requests timed with hrtime (autocannon's latency histogram is in whole ms, too coarse
- * for a 1-client comparison): p50/p99 of the whole response and median time to its first byte.
+ * `n` sequential requests, one at a time through `agent` (keep-alive, one socket), timed with
+ * hrtime (autocannon's latency histogram is in whole ms, too coarse for a 1-client comparison):
+ * the whole response and the time to its first byte, added to `acc`.
  */
-async function sequential(t: Target, body: string, n: number): Promise<Figures> {
+async function sequential(t: Target, agent: Agent, body: string, n: number, acc: SeqAcc): Promise<void> {
   const url = new URL(`${t.url}${t.path}`);
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const headers = { ...headersOf(t), 'content-length': String(Buffer.byteLength(body)) };
-  const total: number[] = [];
-  const first: number[] = [];
-  let errors = 0;
   const pids = t.pids();
   const before = pids.map(cpuTicks);
   const t0all = process.hrtime.bigint();
@@ -180,14 +223,14 @@ async function sequential(t: Target, body: string, n: number): Promise<Figures> 
       await new Promise<void>((resolve, reject) => {
         const t0 = process.hrtime.bigint();
         const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers }, (res) => {
-          if (res.statusCode !== 200) errors++;
+          if (res.statusCode !== 200) acc.errors++;
           let f: number | undefined;
           res.on('data', () => {
             f ??= Number(process.hrtime.bigint() - t0) / 1e6;
           });
           res.on('end', () => {
-            total.push(Number(process.hrtime.bigint() - t0) / 1e6);
-            first.push(f ?? NaN);
+            acc.total.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            acc.first.push(f ?? NaN);
             resolve();
           });
         });
@@ -196,11 +239,16 @@ async function sequential(t: Target, body: string, n: number): Promise<Figures> 
       });
     }
   });
-  const elapsed = Number(process.hrtime.bigint() - t0all) / 1e9;
-  const ticks = sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
-  agent.destroy();
-  const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
-  return { rps: n / elapsed, p50: pct(total, 0.5), p99: pct(total, 0.99), ttfbMs: pct(first, 0.5), cpuUsPerReq: (ticks * TICK_US) / n, rssMiB: peak, errors };
+  acc.seconds += Number(process.hrtime.bigint() - t0all) / 1e9;
+  acc.ticks += sum(pids.map((pid, i) => cpuTicks(pid) - before[i]!));
+  acc.peak = Math.max(acc.peak, peak);
+}
+
+function seqFigures(acc: SeqAcc): Figures {
+  const n = acc.total.length || 1;
+  const total = [...acc.total].sort((a, b) => a - b);
+  const first = [...acc.first].sort((a, b) => a - b);
+  return { rps: acc.total.length / acc.seconds, p50: pct(total, 0.5), p99: pct(total, 0.99), ttfbMs: pct(first, 0.5), cpuUsPerReq: (acc.ticks * TICK_US) / n, rssMiB: acc.peak, errors: acc.errors };
 }
 
 const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(d));
@@ -279,15 +327,36 @@ async function main() {
   process.stdout.write(
     `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
   );
+  // per target process: its c=64 load clients, one per mode (their connections stay open for the
+  // process's life, so switching the load between targets costs no reconnect), and its c=1 agent
+  const clients = new Map<Target, { load: Partial<Record<Mode, LoadClient>>; agent: Agent }>();
+  const clientsOf = (t: Target) => {
+    let c = clients.get(t);
+    if (c === undefined) clients.set(t, (c = { load: {}, agent: new Agent({ keepAlive: true, maxSockets: 1 }) }));
+    return c;
+  };
+  const loadClient = (t: Target, mode: Mode) =>
+    (clientsOf(t).load[mode] ??= new LoadClient({ url: t.url, path: t.path, headers: headersOf(t), body: bodies[mode](t) }, 64));
+  const dropClients = (t: Target) => {
+    const c = clients.get(t);
+    if (c === undefined) return;
+    for (const l of Object.values(c.load)) l.close();
+    c.agent.destroy();
+    clients.delete(t);
+  };
+  const mainNote = (f: Figures) => (f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : '');
   // warm up every target (JIT, pools) to its steady state
   const warmUp = async (ts: Target[]) => {
     for (const t of WARMUP > 0 ? ts : [])
       for (const mode of modes) {
-        const f = await load(t, bodies[mode](t), 64, WARMUP);
-        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : ''}\n`);
+        const acc = newAcc();
+        await slice(t, loadClient(t, mode), WARMUP * 1000, acc);
+        const f = loadFigures(acc);
+        process.stderr.write(`warm-up ${mode} c=64 ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${mainNote(f)}\n`);
         if (WARMUP_SEQ > 0 && t.cells({ mode, conns: 1 })) {
-          const g = await sequential(t, bodies[mode](t), WARMUP_SEQ);
-          process.stderr.write(`warm-up ${mode} c=1 ${t.name}: ${WARMUP_SEQ} requests, ${fmt(g.cpuUsPerReq)} µs/req\n`);
+          const sa = newSeqAcc();
+          await sequential(t, clientsOf(t).agent, bodies[mode](t), WARMUP_SEQ, sa);
+          process.stderr.write(`warm-up ${mode} c=1 ${t.name}: ${WARMUP_SEQ} requests, ${fmt(seqFigures(sa).cpuUsPerReq)} µs/req\n`);
         }
       }
   };
@@ -297,6 +366,7 @@ async function main() {
     if (FRESH && round > 0) {
       // new processes for every target, started in a rotated order: a process's speed depends on
       // how it lands on the host (see BENCHMARKS.md), and so on when it was started
+      for (const t of targets) dropClients(t);
       await Promise.all(targets.slice(1).map((t) => stop(t)));
       targets = [directTarget, ...(await startAll(round % makers.length))];
       await warmUp(targets.slice(1));
@@ -304,10 +374,31 @@ async function main() {
     // each round starts one target further on: no target always runs right after the same one
     const order = targets.map((_, i) => targets[(i + round) % targets.length]!);
     for (const cell of cells) {
-      for (const t of order) {
-        if (!t.cells(cell)) continue;
-        const f = cell.conns === 1 ? await sequential(t, bodies[cell.mode](t), SEQ) : await load(t, bodies[cell.mode](t), cell.conns);
-        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${f.mainUsPerReq !== undefined ? ` (main thread ${fmt(f.mainUsPerReq)})` : ''}${f.otherUsPerReq !== undefined ? `, the rest of the host ${fmt(f.otherUsPerReq)}` : ''}\n`);
+      const inCell = order.filter((t) => t.cells(cell));
+      const figures = new Map<Target, Figures>();
+      if (cell.conns === 1) {
+        // blocks of SEQ_BLOCK requests per target in turn (each block one target further on), until each has had SEQ
+        const accs = new Map(inCell.map((t) => [t, newSeqAcc()]));
+        for (let b = 0; b * SEQ_BLOCK < SEQ; b++)
+          for (let k = 0; k < inCell.length; k++) {
+            const t = inCell[(k + b) % inCell.length]!;
+            await sequential(t, clientsOf(t).agent, bodies[cell.mode](t), Math.min(SEQ_BLOCK, SEQ - b * SEQ_BLOCK), accs.get(t)!);
+          }
+        for (const t of inCell) figures.set(t, seqFigures(accs.get(t)!));
+      } else {
+        // DURATION seconds per target, in slices of SLICE ms taken in turn (each pass one target further on)
+        const passes = Math.max(1, Math.round((DURATION * 1000) / SLICE));
+        const accs = new Map(inCell.map((t) => [t, newAcc()]));
+        for (let p = 0; p < passes; p++)
+          for (let k = 0; k < inCell.length; k++) {
+            const t = inCell[(k + p) % inCell.length]!;
+            await slice(t, loadClient(t, cell.mode), (DURATION * 1000) / passes, accs.get(t)!);
+          }
+        for (const t of inCell) figures.set(t, loadFigures(accs.get(t)!));
+      }
+      for (const t of inCell) {
+        const f = figures.get(t)!;
+        process.stderr.write(`round ${round + 1} ${cell.mode} c=${cell.conns} ${t.name}: ${fmt(f.rps)} req/s, ${fmt(f.cpuUsPerReq)} µs/req${mainNote(f)}${f.otherUsPerReq !== undefined ? `, the rest of the host ${fmt(f.otherUsPerReq)}` : ''}\n`);
         const key = `${cell.mode}|${cell.conns}|${t.name}`;
         results.set(key, [...(results.get(key) ?? []), f]);
       }
@@ -407,6 +498,7 @@ async function main() {
     for (const o of summarize(observeDir)) obs.push(`| ${o.file} | ${o.requests} | ${fmt(o.main)} | ${fmt(o.early)} | ${fmt(o.late)} | ${fmt(o.scavengeMsPerK, 1)} |`);
     process.stdout.write(`\nper process, 2-s slices with at least 500 requests (c=64 load; a c=1 cell is 300) (${observeDir}):\n${obs.join('\n')}\n`);
   }
+  for (const t of targets) dropClients(t);
   await Promise.all(targets.filter((t, i) => targets.findIndex((u) => u.child === t.child) === i).map((t) => stop(t)));
 }
 
