@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     // the main-side pieces: the after-hook's record, its row
     const chats = Array.from({ length: N }, chatRecord);
     const recs = chats.map(fromChatRecord);
-    for (const [name, fn] of [['fromChatRecord (after-hook)', () => chats.forEach(fromChatRecord)], ['toRow (writer thread path)', () => recs.forEach((g) => toRow(g, true))], ['toRow before (COLUMNS.map, JSON.stringify)', () => recs.forEach(oldToRow)]] as const) {
+    for (const [name, fn] of [['fromChatRecord (after-hook)', () => chats.forEach(fromChatRecord)], ['toRow', () => recs.forEach((g) => toRow(g))], ['toRow before (COLUMNS.map, JSON.stringify)', () => recs.forEach(oldToRow)]] as const) {
       const xs: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const t0 = mainCpuNs();

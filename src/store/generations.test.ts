@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
-import { GENERATION_MIGRATIONS, GenerationLog } from './generations.js';
-import type { GenerationRecord } from './generations-record.js';
+import { attemptsJson, GENERATION_MIGRATIONS, GenerationLog } from './generations.js';
+import type { GenerationAttempt, GenerationRecord } from './generations-record.js';
 import { migrate } from './migrations.js';
 import { openSqlite } from './sqlite.js';
 
@@ -230,6 +230,47 @@ describe('GenerationLog on a SQLite file (writer thread)', () => {
     assert.equal(runs, 0, `${runs} INSERTs ran on the main thread`);
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM generations'))!.c, 120);
     await log.close();
+    await db.close();
+  });
+});
+
+describe('attemptsJson', () => {
+  const one = (over: Partial<GenerationAttempt> = {}): GenerationAttempt[] => [
+    { provider: 'openai', model: 'openai/gpt-4o', upstream_model: 'gpt-4o', status: 200, error: null, latency_ms: 12, ...over },
+  ];
+  it('is JSON.stringify of the attempts, whether the template is reused, rebuilt or not used', () => {
+    const cases: GenerationAttempt[][] = [
+      one(),
+      one({ latency_ms: 7 }), // same head: the template
+      one({ status: 429, error: 'rate "limited" \\ by upstream\n' }),
+      one({ status: null, error: 'unreachable' }),
+      one({ latency_ms: Number.NaN }),
+      one({ provider: 'anthropic', model: 'anthropic/claude "x"', upstream_model: 'claude-ü' }), // a new head
+      one(),
+      [],
+      [...one({ status: 503, error: 'down' }), ...one({ provider: 'fallback' })],
+      [{ provider: 'p', model: 'm', upstream_model: null as unknown as string, status: 200, error: null, latency_ms: 1 }], // malformed: left to JSON.stringify
+    ];
+    for (const c of cases) {
+      assert.equal(attemptsJson(c), JSON.stringify(c));
+      assert.deepEqual(JSON.parse(attemptsJson(c)), JSON.parse(JSON.stringify(c)));
+    }
+  });
+
+  it('a record written and read back keeps its attempts (the template text parses to the same objects)', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 100 });
+    const a = rec('t1', { attempts: one({ error: 'x"y' }) });
+    const b = rec('t2', { attempts: one({ latency_ms: 99 }) });
+    log.add(a);
+    log.add(b);
+    await log.flush();
+    assert.deepEqual((await db.get<{ attempts: string }>("SELECT attempts FROM generations WHERE id = 't2'"))!.attempts, JSON.stringify(b.attempts));
+    await log.close();
+    const again = new GenerationLog(db, { flushMs: 60_000, batchSize: 100 });
+    assert.deepEqual(await again.get('t1'), a);
+    assert.deepEqual(await again.get('t2'), b);
+    await again.close();
     await db.close();
   });
 });
