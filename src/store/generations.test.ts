@@ -250,6 +250,9 @@ describe('attemptsJson', () => {
       [],
       [...one({ status: 503, error: 'down' }), ...one({ provider: 'fallback' })],
       [{ provider: 'p', model: 'm', upstream_model: null as unknown as string, status: 200, error: null, latency_ms: 1 }], // malformed: left to JSON.stringify
+      one({ error: undefined as unknown as null }), // JSON.stringify drops the key
+      one({ status: undefined as unknown as null }),
+      one({ latency_ms: '5' as unknown as number }),
     ];
     for (const c of cases) {
       assert.equal(attemptsJson(c), JSON.stringify(c));

@@ -94,6 +94,9 @@ const jsonNumber = (x: number | null) => (x !== null && Number.isFinite(x) ? `${
 export function attemptsJson(attempts: readonly GenerationAttempt[]): string {
   if (attempts.length !== 1) return JSON.stringify(attempts);
   const a = attempts[0]!;
+  // what fromChatRecord builds; anything else (a value JSON.stringify would drop or write otherwise) takes the general path
+  if ((a.error !== null && typeof a.error !== 'string') || (a.status !== null && typeof a.status !== 'number') || typeof a.latency_ms !== 'number')
+    return JSON.stringify(attempts);
   let head = attemptHead;
   if (a.provider !== head.provider || a.model !== head.model || a.upstream_model !== head.upstreamModel) {
     if (typeof a.provider !== 'string' || typeof a.model !== 'string' || typeof a.upstream_model !== 'string') return JSON.stringify(attempts);
