@@ -208,8 +208,9 @@ export class GenerationLog {
         // the driver's bulk path (SQLite: the writer thread): the main thread only builds the rows
         for (; done < batch.length; done += MAX_WRITE) {
           const chunk = batch.length <= MAX_WRITE ? batch : batch.slice(done, done + MAX_WRITE);
-          const rows = new Array<BatchValue[]>(chunk.length);
-          for (let i = 0; i < chunk.length; i++) rows[i] = toRow(chunk[i]!);
+          // pushed, not preset to its length: a holey array crosses to the writer thread as a sparse one (index keys and all)
+          const rows: BatchValue[][] = [];
+          for (let i = 0; i < chunk.length; i++) rows.push(toRow(chunk[i]!));
           await this.db.writeBatch(INSERT, rows);
           this.batchDone = done + chunk.length; // committed: lookups read them from the table from now on
         }

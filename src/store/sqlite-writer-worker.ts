@@ -6,7 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { bindRow, type WriterData, type WriterReply, type WriterRequest } from './sqlite-writer.js';
+import { runBatch } from './sqlite-batch.js';
+import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer.js';
 
 const opts = workerData as WriterData;
 const port = parentPort!;
@@ -34,10 +35,8 @@ function prepare(d: Database.Database, sql: string) {
 
 function write(req: WriterRequest): void {
   db ??= open();
-  const stmt = prepare(db, req.sql);
-  db.transaction(() => {
-    for (const row of req.rows) stmt.run(bindRow(row));
-  })();
+  const d = db;
+  runBatch(d, (sql) => prepare(d, sql), req.sql, req.rows);
 }
 
 port.on('message', (req: WriterRequest | 'close') => {

@@ -28,6 +28,11 @@ describe('sqlite writer thread', () => {
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 0, 'not written on this thread');
     await written;
     assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM t'))!.c, 1200);
+    assert.deepEqual(
+      await db.query('SELECT id, n, flag, note FROM t ORDER BY rowid'),
+      rows.map(([id, n, flag, note]) => ({ id, n, flag: flag ? 1 : 0, note })),
+      'every row, in order (16 rows per statement on the writer thread, the rest one at a time)',
+    );
     assert.deepEqual(await db.get('SELECT * FROM t WHERE id = ?', ['r7']), { id: 'r7', n: 7, flag: 0, note: null }, 'booleans bound as 0/1, null kept');
     await db.writeBatch(INSERT, [['r7', 70, 1, 'dup'], ['obj', 1, 0, [{ a: 1, b: null }]], ['blob', 1, 0, new Uint8Array([1, 2])]]);
     assert.equal((await db.get<{ note: string }>('SELECT note FROM t WHERE id = ?', ['obj']))!.note, '[{"a":1,"b":null}]', 'an object or array is written as JSON text');

@@ -56,21 +56,6 @@ interface Waiter {
   done: Promise<void>;
 }
 
-/**
- * Params as better-sqlite3 binds them: booleans as 0/1, objects and arrays (not blobs) as JSON
- * text, the rest as they are. The row itself when no value needs a change (the common case of
- * plain params), else a copy: the caller's row is never changed.
- */
-export function bindRow(row: readonly BatchValue[]): readonly unknown[] {
-  let out: unknown[] | undefined;
-  for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (typeof v === 'boolean') (out ??= row.slice())[i] = v ? 1 : 0;
-    else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) (out ??= row.slice())[i] = JSON.stringify(v);
-  }
-  return out ?? row;
-}
-
 export class SqliteWriter {
   private worker: Worker | undefined;
   private answered = false;

@@ -14,7 +14,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db, Row, SqlValue, StorageConfig } from './db.js';
-import { bindRow, SqliteWriter, type WriterRow } from './sqlite-writer.js';
+import { bindRow, runBatch } from './sqlite-batch.js';
+import { SqliteWriter, type WriterRow } from './sqlite-writer.js';
 
 /** How long a statement waits (asynchronously) for a lock held by another connection. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -96,10 +97,7 @@ export class SqliteDb implements Db {
         this.handle.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT}`);
         this.checkpointsBack = true;
       }
-      const stmt = this.prepare(sql);
-      this.handle.transaction(() => {
-        for (const row of rows) stmt.run(bindRow(row));
-      })();
+      runBatch(this.handle, (s) => this.prepare(s), sql, rows);
       return;
     }
     if (this.writer === undefined) {
