@@ -49,6 +49,10 @@ describe('multiRowSql', () => {
       'INSERT OR REPLACE INTO t (id, n) VALUES (?, ?)',
     ])
       assert.equal(multiRowSql(sql, 4), undefined, sql);
+    // more params than an older SQLite takes in one statement (999)
+    const wide = `INSERT INTO w VALUES (${Array.from({ length: 63 }, () => '?').join(', ')})`;
+    assert.equal(multiRowSql(wide, 15)?.width, 63);
+    assert.equal(multiRowSql(wide, 16), undefined, '16 x 63 = 1008 params');
   });
 });
 

@@ -14,6 +14,8 @@ import type Database from 'better-sqlite3';
 import type { BatchValue } from './db.js';
 
 export const ROWS_PER_STATEMENT = 16;
+/** Params one statement may hold: SQLite's limit before 3.32 (999); a wider row runs one per statement. */
+const MAX_PARAMS = 999;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -66,6 +68,7 @@ function buildMultiRow(sql: string, rows: number): { sql: string; width: number 
   const tuple = m[2]!;
   let width = 0;
   for (let i = 0; i < tuple.length; i++) if (tuple.charCodeAt(i) === 63 /* ? */) width++;
+  if (width * rows > MAX_PARAMS) return undefined;
   return { sql: `${m[1]}${Array.from({ length: rows }, () => tuple).join(', ')}${m[3]}`, width };
 }
 
