@@ -187,6 +187,11 @@ describe('GenerationLog on a SQLite file (writer thread)', () => {
     assert.deepEqual(listed.map((g) => g.id), ['g0999', 'g0998'], 'list sees everything added before it');
     assert.equal(db.writerRunning, true, 'written by the writer thread');
     assert.deepEqual(await log.get('g0000'), rec('g0000', { created_at: 1_700_000_000_000 }), 'read back from the table');
+    assert.deepEqual(
+      await log.list({ limit: 1000 }),
+      ids.slice(0, 1000).map((id, i) => rec(id, { created_at: 1_700_000_000_000 + i })).reverse(),
+      'every field of every record read back as added (the writer runs 16 rows per statement)',
+    );
     ids.slice(1000).forEach((id) => log.add(rec(id)));
     await log.close();
     await db.close();
