@@ -9,6 +9,7 @@ import { GatewayError } from '../schema/errors.js';
 import { validateChatRequest } from '../schema/validate.js';
 import { ascendingId } from '../providers/shared/ids.js';
 import { RequestAbort } from './abort.js';
+import { responseJson } from './render.js';
 import type { Principal } from './auth.js';
 import { parseJsonBodyWithRaw, readBody, sendError, sendJson, toGatewayError } from './http.js';
 import { ResponseSink } from './sse-sink.js';
@@ -64,7 +65,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, prin
     if (!canon.stream) {
       const result = await opts.router.chat(canon, { generationId, signal: abort.signal });
       record.result = result;
-      if (result.response !== undefined) sendJson(res, 200, result.response, { 'x-generation-id': generationId });
+      if (result.response !== undefined) sendJson(res, 200, responseJson(result.response), { 'x-generation-id': generationId });
       else if (!res.writableEnded) res.destroy();
       return;
     }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { StreamEvent } from '../schema/canonical.js';
 import { GatewayError } from '../schema/errors.js';
-import { renderResponse, renderUsage, StreamRenderer, type ResponseMeta } from './render.js';
+import { renderResponse, renderUsage, responseJson, StreamRenderer, type ResponseMeta } from './render.js';
 
 const meta: ResponseMeta = { id: 'gen-1', created: 1700000000, model: 'a/b', provider: 'p', pricing: { prompt: '0.000001', completion: '0.000002', input_cache_read: '0.0000001' }, excludeReasoning: false };
 
@@ -107,5 +107,23 @@ describe('renderResponse / renderUsage', () => {
     const plain = renderResponse({ content: 'x', toolCalls: [], finishReason: 'stop', nativeFinishReason: 'stop' }, meta);
     assert.ok(!('tool_calls' in plain.choices[0]!.message));
     assert.ok(!('reasoning_details' in plain.choices[0]!.message));
+  });
+
+  test('responseJson is JSON.stringify of the rendered response, to the byte', () => {
+    const calls = [
+      { id: 'call_1', type: 'function' as const, function: { name: 'search', arguments: '{"q":"\\"quoted\\" ünïcode \u2028"}' } },
+      { id: 'call_2', type: 'function' as const, function: { name: 'g', arguments: '{}' } },
+    ];
+    const cases: [Parameters<typeof renderResponse>[0], ResponseMeta][] = [
+      [{ content: '', toolCalls: calls, finishReason: 'stop', nativeFinishReason: 'STOP', usage: { promptTokens: 412, completionTokens: 23 } }, meta],
+      [{ content: 'plain "text"\n', toolCalls: [], finishReason: 'length', nativeFinishReason: null, refusal: 'no', usage: { promptTokens: 1, completionTokens: 2, cachedTokens: 1, cacheWriteTokens: 3, reasoningTokens: 1 } }, meta],
+      [{ content: 'x', toolCalls: [], finishReason: 'stop', nativeFinishReason: 'stop', reasoning: 'because', reasoningDetails: [{ type: 'reasoning.text', text: 'because', format: 'unknown', index: 0 }] }, meta],
+      [{ content: 'x', toolCalls: [], finishReason: 'stop', nativeFinishReason: 'stop', reasoning: 'hidden' }, { ...meta, excludeReasoning: true }],
+      [{ content: null, toolCalls: [], finishReason: 'content_filter', nativeFinishReason: 'SAFETY' }, { ...meta, id: 'gen-"odd"', model: 'a/ü', provider: 'p\\q', pricing: { prompt: 'bad', completion: '0.000002', input_cache_write: '0.0000012', request: '0.01' } }],
+    ];
+    for (const [res, m] of cases) {
+      const r = renderResponse(res, m);
+      assert.equal(responseJson(r), JSON.stringify(r));
+    }
   });
 });

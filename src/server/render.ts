@@ -71,6 +71,19 @@ function usageJson(u: Usage): string {
   );
 }
 
+/**
+ * `JSON.stringify(r)` of a `renderResponse` result, the same text (render.test.ts compares them):
+ * the fixed members written as a template, `choices` through JSON.stringify, the usage through
+ * usageJson. JSON.stringify of the whole object spent most of its time on the usage's three nested
+ * objects and four doubles: 3.8–4.4 against 2.4–3.1 µs per tool-call answer.
+ */
+export function responseJson(r: ChatResponse): string {
+  return (
+    `{"id":${JSON.stringify(r.id)},"object":"chat.completion","created":${num(r.created)},"model":${JSON.stringify(r.model)},"provider":${JSON.stringify(r.provider)}` +
+    `,"system_fingerprint":${JSON.stringify(r.system_fingerprint)},"choices":${JSON.stringify(r.choices)},"usage":${usageJson(r.usage)}}`
+  );
+}
+
 export function renderResponse(res: CanonicalResponse, meta: ResponseMeta): ChatResponse {
   let finish: FinishReason = res.finishReason;
   if (res.toolCalls.length > 0 && finish === 'stop') finish = 'tool_calls';
