@@ -75,7 +75,8 @@ function usageJson(u: Usage): string {
  * `JSON.stringify(r)` of a `renderResponse` result, the same text (render.test.ts compares them):
  * the fixed members written as a template, `choices` through JSON.stringify, the usage through
  * usageJson. JSON.stringify of the whole object spent most of its time on the usage's three nested
- * objects and four doubles: 3.8–4.4 against 2.4–3.1 µs per tool-call answer.
+ * objects and four doubles: 3.8 against 2.4 µs per tool-call answer (2.8 where the cost differs
+ * per answer; bench/micro/response-json.ts).
  */
 export function responseJson(r: ChatResponse): string {
   return (
