@@ -33,8 +33,8 @@ function bindValue(v: BatchValue): unknown {
 export function bindRow(row: readonly BatchValue[]): readonly unknown[] {
   let out: unknown[] | undefined;
   for (let i = 0; i < row.length; i++) {
-    const v = row[i];
-    if (typeof v === 'boolean' || (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v))) (out ??= row.slice())[i] = bindValue(v);
+    const v = bindValue(row[i]!);
+    if (v !== row[i]) (out ??= row.slice())[i] = v;
   }
   return out ?? row;
 }
@@ -51,18 +51,6 @@ const PLAIN_TAIL = /^\s*(?:ON\s+CONFLICT\s*(?:\([^()]*\))?\s*DO\s+NOTHING\s*)?;?
  * outside the tuple, INSERT OR REPLACE, an upsert, RETURNING), which runs one row per statement.
  */
 export function multiRowSql(sql: string, rows: number): { sql: string; width: number } | undefined {
-  const key = `${rows}:${sql}`;
-  const hit = multiCache.get(key);
-  if (hit !== undefined) return hit ?? undefined;
-  const out = buildMultiRow(sql, rows);
-  if (multiCache.size >= 64) multiCache.clear();
-  multiCache.set(key, out ?? null);
-  return out;
-}
-
-const multiCache = new Map<string, { sql: string; width: number } | null>();
-
-function buildMultiRow(sql: string, rows: number): { sql: string; width: number } | undefined {
   const m = SINGLE_TUPLE.exec(sql);
   if (m === null || !/^\s*INSERT\s+INTO\b/i.test(m[1]!) || !PLAIN_TAIL.test(m[3]!)) return undefined;
   const tuple = m[2]!;
