@@ -48,7 +48,7 @@ for (let round = 0; round < ROUNDS + 1; round++) {
     }
   }
 }
-process.stdout.write(`one tool-call answer's JSON text, CPU ns (${ROUNDS} rounds, node ${process.version}; ${sink > 0 ? 'ok' : ''})\n`);
+process.stdout.write(`one tool-call answer's JSON text, CPU ns (${ROUNDS} rounds, node ${process.version}; ${sink} characters written)\n`);
 for (const [key, xs] of times) {
   xs.sort((a, b) => a - b);
   process.stdout.write(`${key} min ${xs[0]!.toFixed(0).padStart(5)}  median ${xs[xs.length >> 1]!.toFixed(0).padStart(5)}\n`);
