@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { buildExtensions } from '../features.js';
 import { createGateway } from '../server/app.js';
 import { recordAllProviders } from '../providers/replay/record.js';
+import { withServeFlags } from './node-flags.js';
 
 export async function serve(argv: string[]): Promise<number | void> {
   const { values } = parseArgs({
@@ -68,6 +69,8 @@ function primary(n: number): Promise<number> {
     let announced = false;
     let stopping = false;
     let ready = 0;
+    // the workers get the gateway's V8 flags even when the primary was started without them
+    cluster.setupPrimary({ execArgv: withServeFlags(process.execArgv) });
     const fork = () => {
       const w = cluster.fork();
       w.on('message', (m: { listening?: string }) => {

@@ -1,10 +1,11 @@
 /** `switchyard serve` as a process: flags, the listening line, config errors, loopback-only open mode. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { SERVE_NODE_FLAGS } from '../../src/cli/node-flags.js';
 import type { FakeServer } from '../fakes/harness.js';
 import { completion, startFakeOpenAI } from '../fakes/openai.js';
 
@@ -118,6 +119,11 @@ describe('switchyard serve', () => {
         pids.add((await r.json()).pid);
       }
       assert.equal(pids.size, 2);
+      // each worker runs with the gateway's V8 flags, though this primary was started without them
+      for (const pid of pids) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        for (const f of SERVE_NODE_FLAGS) assert.ok(argv.includes(f), `worker ${pid}: ${argv.join(' ')}`);
+      }
     } finally {
       await p.kill();
     }
