@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, median as med, script, start, stop, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, median as med, script, serveArgs, start, stop, type Proc } from './targets.js';
 import { cpuTicks, threadCpuTicks, TICK_US } from './proc.js';
 
 const { values } = parseArgs({
@@ -78,8 +78,8 @@ async function main(): Promise<void> {
   const startA = () =>
     values.against === 'bare'
       ? start('bare proxy', [...script('bench/bare-proxy.ts', true).args, up.url], { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
-      : start(`@${values.compare}`, [buildRevision(values.compare!), 'serve', '--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0'], { plain: true });
-  const startB = () => start('working tree', [...mainJs, 'serve', '--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0'], { plain: true });
+      : start(`@${values.compare}`, serveArgs([buildRevision(values.compare!)], ['--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0']), { plain: true });
+  const startB = () => start('working tree', serveArgs(mainJs, ['--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0']), { plain: true });
   // the process started first tends to be the slower one on this kind of machine: --swap starts B first
   let a: Proc;
   let b: Proc;

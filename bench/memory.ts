@@ -15,7 +15,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REQUEST } from './workload.js';
-import { benchConfig, script, start, stop, type Proc } from './targets.js';
+import { benchConfig, script, serveArgs, start, stop, type Proc } from './targets.js';
 import { childPids, rssMiB } from './proc.js';
 
 const LIMIT_MIB = 1024;
@@ -149,7 +149,7 @@ export async function memoryCheck(opts: { compiled: boolean; streams: number; de
   }
   const results: Outcome[] = [];
   for (const r of runs) {
-    const gw = await start('switchyard', [...main.args, 'serve', '--config', cfg, '--port', '0', ...(r.workers > 1 ? ['--workers', String(r.workers)] : [])], { plain: main.plain });
+    const gw = await start('switchyard', serveArgs(main.args, ['--config', cfg, '--port', '0', ...(r.workers > 1 ? ['--workers', String(r.workers)] : [])]), { plain: main.plain });
     const pids = () => [gw.child.pid!, ...childPids(gw.child.pid!)];
     try {
       results.push(await holdStreams(gw, pids, r.streams, up.url, r.label, deadline));

@@ -12,13 +12,15 @@
  *
  *   npm run bench -- [--duration 4] [--slice 500] [--rounds 3] [--warmup 8] [--warmup-seq 0] [--seq 300] [--seq-block 50]
  *                    [--only json,sse|memory] [--conns 1,64] [--peer portkey] [--workers 2] [--skip anthropic,log,workers]
- *                    [--tsx] [--compare REV] [--fresh] [--observe]
+ *                    [--tsx] [--compare REV] [--fresh] [--observe] [--bare-defaults]
  *
  * Targets, each in its own process: the fake upstream called directly; the bare proxy
  * (bench/bare-proxy.ts); Switchyard with an `openai` provider; Switchyard with an `anthropic`
  * provider (full translation both ways); Switchyard with the generation log off; `serve --workers N`; with `--peer portkey`
  * the Portkey gateway (installed on demand into a temp folder). By default the targets run
- * compiled (tsc → node_modules/.cache), as `npm start` runs; `--tsx` runs the sources.
+ * compiled (tsc → node_modules/.cache), as `npm start` runs (with its V8 flags,
+ * src/cli/node-flags.ts); `--tsx` runs the sources. The bare proxy gets the same V8 flags
+ * (`--bare-defaults`: Node's defaults for it). Portkey runs with Node's defaults, as its own CLI starts it.
  * `--compare REV` adds the gateway as it was at git revision REV (built in a temp folder) as
  * one more target, interleaved with the others: a before/after measure of a change.
  *
@@ -51,10 +53,11 @@ import { parseArgs } from 'node:util';
 import { LoadClient } from './load.js';
 import { REQUEST } from './workload.js';
 import { summarize } from './observe.js';
-import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, script, start, stop, type Proc } from './targets.js';
+import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, script, serveArgs, start, stop, type Proc } from './targets.js';
 import { childPids, cpuTicks, hostBusyTicks, rssMiB, threadCpuTicks, TICK_US } from './proc.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
+import { SERVE_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 const { values } = parseArgs({
   options: {
@@ -75,6 +78,7 @@ const { values } = parseArgs({
     compare: { type: 'string', default: '' },
     fresh: { type: 'boolean', default: false },
     observe: { type: 'boolean', default: false },
+    'bare-defaults': { type: 'boolean', default: false },
   },
 });
 const DURATION = Number(values.duration);
@@ -94,6 +98,11 @@ const COMPILED = !values.tsx;
 const FRESH = values.fresh === true;
 /** Every target process preloads bench/observe.ts (per-thread CPU, GC, heap every 2 s); a summary ends the run. */
 const OBSERVE = values.observe === true;
+/**
+ * The bare proxy runs with the gateway's V8 flags (src/cli/node-flags.ts), so the two differ by
+ * their code alone; `--bare-defaults` runs it with Node's defaults instead.
+ */
+const BARE_FLAGS = values['bare-defaults'] !== true;
 
 type Mode = 'json' | 'sse';
 interface Cell {
@@ -277,14 +286,14 @@ async function main() {
   const c64 = (c: Cell) => c.conns > 1;
   const bareS = run('bench/bare-proxy.ts');
   const main = run('src/cli/main.ts');
-  const serve = (cfg: string, extra: string[] = []) => [...main.args, 'serve', '--config', cfg, '--port', '0', ...extra];
+  const serve = (cfg: string, extra: string[] = []) => serveArgs(main.args, ['--config', cfg, '--port', '0', ...extra]);
   const compareMain = values.compare !== '' ? buildRevision(values.compare!) : undefined;
   // every target but the fake upstream, as a function that starts its process (each start gets an empty SQLite file)
   let generation = 0;
   const fresh = (name: string) => (FRESH ? `${name}-${generation}` : name);
   const target = (p: Proc, cells: Target['cells'], pids = own(p)): Target => ({ ...p, cells, pids });
   const makers: (() => Promise<Target>)[] = [
-    async () => target(await start('bare proxy', [...bareS.args, up.url], { plain: bareS.plain }), all),
+    async () => target(await start('bare proxy', [...(BARE_FLAGS ? SERVE_NODE_FLAGS : []), ...bareS.args, up.url], { plain: bareS.plain }), all),
     async () => target(await start('switchyard', serve(benchConfig(dir, up.url, { name: fresh('switchyard') })), { plain: main.plain }), all),
   ];
   if (!SKIP.has('anthropic'))
@@ -302,7 +311,7 @@ async function main() {
       return target(p, c64, withWorkers(p));
     });
   if (compareMain !== undefined)
-    makers.push(async () => target(await start(`switchyard @${values.compare}`, [compareMain, 'serve', '--config', benchConfig(dir, up.url, { name: fresh('compare') }), '--port', '0'], { plain: true }), all));
+    makers.push(async () => target(await start(`switchyard @${values.compare}`, serveArgs([compareMain], ['--config', benchConfig(dir, up.url, { name: fresh('compare') }), '--port', '0']), { plain: true }), all));
   if (values.peer === 'portkey') makers.push(async () => target(await startPortkey(up.url), all));
   /** Starts the targets, the i-th maker first (start order rotates with the rounds under --fresh); returns them in maker order. */
   const startAll = async (first: number): Promise<Target[]> => {
@@ -325,7 +334,7 @@ async function main() {
   const cells: Cell[] = modes.flatMap((mode) => [1, 64].filter((c) => conns.includes(c)).map((c) => ({ mode, conns: c })));
   const load1 = loadavg()[0]!;
   process.stdout.write(
-    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
+    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · gateway node flags ${SERVE_NODE_FLAGS.join(' ')}, bare proxy ${BARE_FLAGS ? 'the same' : "Node's defaults (--bare-defaults)"} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
   );
   // per target process: its c=64 load clients, one per mode (their connections stay open for the
   // process's life, so switching the load between targets costs no reconnect), and its c=1 agent

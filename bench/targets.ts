@@ -3,6 +3,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SERVE_NODE_FLAGS } from '../src/cli/node-flags.js';
 
 export interface Proc {
   name: string;
@@ -87,6 +88,12 @@ export function stop(p: Proc, ms = 8000): Promise<void> {
     p.child.kill('SIGTERM');
   });
 }
+
+/**
+ * Node arguments for `serve` as `npm start` runs it: the gateway's V8 flags (src/cli/node-flags.ts)
+ * before the entry point (`main`: the compiled main.js, or the source under tsx), then `rest`.
+ */
+export const serveArgs = (main: readonly string[], rest: readonly string[]): string[] => [...SERVE_NODE_FLAGS, ...main, 'serve', ...rest];
 
 /** The middle value (the upper one of an even count). */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
