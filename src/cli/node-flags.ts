@@ -8,7 +8,7 @@
  * `--no-memory-reducer`: V8's memory reducer runs full GCs once a process's allocation rate
  * drops (after ~8 s of little traffic) to hand memory back to the OS. A gateway between bursts
  * of traffic then serves its next requests slower for seconds: after 60 s idle, one client's
- * requests took 0.78–0.85 ms at p50 with it and 0.58–0.61 without (BENCHMARKS.md, "The eleventh
+ * requests took 0.78–0.85 ms at p50 with it and 0.49–0.61 without (BENCHMARKS.md, "The eleventh
  * round"). Under load it never runs; without it, memory freed after a burst is returned at the
  * next regular GC instead of while idle.
  */
