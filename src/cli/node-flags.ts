@@ -1,8 +1,8 @@
 /**
  * The Node/V8 flags a gateway process runs with. `npm start` passes them on its command line,
  * and `serve --workers N` passes them to every worker it forks (whatever flags the primary got).
- * V8 refuses them in NODE_OPTIONS and ignores them from `v8.setFlagsFromString` once the heap
- * exists, so a process started without them (`npx switchyard serve`) runs without them; the
+ * Node refuses them in NODE_OPTIONS, and V8 ignores them from `v8.setFlagsFromString` once the
+ * heap exists, so a process started without them (`npx switchyard serve`) runs without them; the
  * README says how to pass them there.
  *
  * `--no-memory-reducer`: V8's memory reducer runs full GCs once a process's allocation rate
