@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, buildRevision, median as med, script, serveArgs, start, stop, type Proc } from './targets.js';
+import { benchConfig, buildForBench, buildRevision, median as med, bareArgs, script, serveArgs, start, stop, type Proc } from './targets.js';
 import { cpuTicks, threadCpuTicks, TICK_US } from './proc.js';
 
 const { values } = parseArgs({
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const mainJs = script('src/cli/main.ts', true).args;
   const startA = () =>
     values.against === 'bare'
-      ? start('bare proxy', [...script('bench/bare-proxy.ts', true).args, up.url], { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
+      ? start('bare proxy', bareArgs(script('bench/bare-proxy.ts', true).args, up.url), { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
       : start(`@${values.compare}`, serveArgs([buildRevision(values.compare!)], ['--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0']), { plain: true });
   const startB = () => start('working tree', serveArgs(mainJs, ['--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0']), { plain: true });
   // the process started first tends to be the slower one on this kind of machine: --swap starts B first

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { REQUEST } from './workload.js';
-import { benchConfig, buildForBench, script, serveArgs, start, stop } from './targets.js';
+import { bareArgs, benchConfig, buildForBench, script, serveArgs, start, stop } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -101,7 +101,7 @@ async function main() {
   const prof = ['--cpu-prof', `--cpu-prof-dir=${dir}`];
   const sy =
     values.target === 'bare'
-      ? await start('bare proxy', [...prof, ...bare.args, upstream.url], { plain: bare.plain })
+      ? await start('bare proxy', [...prof, ...bareArgs(bare.args, upstream.url)], { plain: bare.plain })
       : await start('switchyard', [...prof, ...serveArgs(main.args, ['--config', cfg, '--port', '0'])], { plain: main.plain });
   const model = values.upstream === 'anthropic' ? 'bench/claude' : 'bench/model';
   const body = JSON.stringify({ ...REQUEST, model, stream: values.mode === 'sse' });

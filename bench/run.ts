@@ -53,7 +53,7 @@ import { parseArgs } from 'node:util';
 import { LoadClient } from './load.js';
 import { REQUEST } from './workload.js';
 import { summarize } from './observe.js';
-import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, script, serveArgs, start, stop, type Proc } from './targets.js';
+import { BUILD_DIR, benchConfig, buildForBench, buildRevision, median as med, bareArgs, script, serveArgs, start, stop, type Proc } from './targets.js';
 import { childPids, cpuTicks, hostBusyTicks, rssMiB, threadCpuTicks, TICK_US } from './proc.js';
 import { startPortkey } from './portkey.js';
 import { memoryCheck } from './memory.js';
@@ -98,11 +98,8 @@ const COMPILED = !values.tsx;
 const FRESH = values.fresh === true;
 /** Every target process preloads bench/observe.ts (per-thread CPU, GC, heap every 2 s); a summary ends the run. */
 const OBSERVE = values.observe === true;
-/**
- * The bare proxy runs with the gateway's V8 flags (src/cli/node-flags.ts), so the two differ by
- * their code alone; `--bare-defaults` runs it with Node's defaults instead.
- */
-const BARE_FLAGS = values['bare-defaults'] !== true;
+/** The bare proxy on Node's defaults instead of the gateway's V8 flags (bareArgs in targets.ts). */
+const BARE_DEFAULTS = values['bare-defaults'] === true;
 
 type Mode = 'json' | 'sse';
 interface Cell {
@@ -293,7 +290,7 @@ async function main() {
   const fresh = (name: string) => (FRESH ? `${name}-${generation}` : name);
   const target = (p: Proc, cells: Target['cells'], pids = own(p)): Target => ({ ...p, cells, pids });
   const makers: (() => Promise<Target>)[] = [
-    async () => target(await start('bare proxy', [...(BARE_FLAGS ? SERVE_NODE_FLAGS : []), ...bareS.args, up.url], { plain: bareS.plain }), all),
+    async () => target(await start('bare proxy', bareArgs(bareS.args, up.url, BARE_DEFAULTS), { plain: bareS.plain }), all),
     async () => target(await start('switchyard', serve(benchConfig(dir, up.url, { name: fresh('switchyard') })), { plain: main.plain }), all),
   ];
   if (!SKIP.has('anthropic'))
@@ -334,7 +331,7 @@ async function main() {
   const cells: Cell[] = modes.flatMap((mode) => [1, 64].filter((c) => conns.includes(c)).map((c) => ({ mode, conns: c })));
   const load1 = loadavg()[0]!;
   process.stdout.write(
-    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · gateway node flags ${SERVE_NODE_FLAGS.join(' ')}, bare proxy ${BARE_FLAGS ? 'the same' : "Node's defaults (--bare-defaults)"} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
+    `# ${new Date().toISOString()} · node ${process.version} · ${cpus().length}× ${cpus()[0]?.model ?? '?'} · load average ${load1.toFixed(2)} at start · ${COMPILED ? 'compiled' : 'tsx'} · gateway node flags ${SERVE_NODE_FLAGS.join(' ')}, bare proxy ${BARE_DEFAULTS ? "Node's defaults (--bare-defaults)" : 'the same'} · ${WARMUP}s warm-up per target and mode, ${DURATION}s × ${ROUNDS} rounds per c=64 cell, ${SEQ} sequential requests per c=1 cell · request ${bodies.json(targets[2]!).length} bytes\n`,
   );
   // per target process: its c=64 load clients, one per mode (their connections stay open for the
   // process's life, so switching the load between targets costs no reconnect), and its c=1 agent

@@ -95,6 +95,12 @@ export function stop(p: Proc, ms = 8000): Promise<void> {
  */
 export const serveArgs = (main: readonly string[], rest: readonly string[]): string[] => [...SERVE_NODE_FLAGS, ...main, 'serve', ...rest];
 
+/**
+ * Node arguments for the bare proxy: the gateway's V8 flags too, so the two differ by their code
+ * alone (BENCHMARKS.md, the eleventh round); `nodeDefaults` leaves Node's defaults instead.
+ */
+export const bareArgs = (main: readonly string[], upstreamUrl: string, nodeDefaults = false): string[] => [...(nodeDefaults ? [] : SERVE_NODE_FLAGS), ...main, upstreamUrl];
+
 /** The middle value (the upper one of an even count). */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
