@@ -1,5 +1,6 @@
 /**
  * `node --import tsx bench/ab.ts --compare REV [--mode json|sse] [--rounds 6] [--duration 4] [--warmup 15] [--conns 32] [--against bare] [--swap]`
+ *   `[--a-flags="--flag …"] [--b-flags="--flag …"] [--a-log off]` (flags with `=`: parseArgs takes no value that starts with --)
  *
  * A before/after measure that the machine's drift cannot tilt: the gateway as it is now and as it
  * was at git revision REV (or the bare proxy, `--against bare`) run side by side and are loaded AT
@@ -33,6 +34,11 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     conns: { type: 'string', default: '32' },
     swap: { type: 'boolean', default: false },
+    // node flags after the target's own (SERVE_NODE_FLAGS; one of those given again here wins): a flag tried on one side only
+    'a-flags': { type: 'string', default: '' },
+    'b-flags': { type: 'string', default: '' },
+    // `off`: A runs with the generation log off (with `--compare HEAD`: the log's cost, both loaded at once)
+    'a-log': { type: 'string', default: 'on' },
   },
 });
 if (values.compare === '' && values.against !== 'bare') {
@@ -75,11 +81,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'sy-ab-'));
   const up = await start('upstream', script('bench/upstream.ts', true).args, { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' });
   const mainJs = script('src/cli/main.ts', true).args;
+  const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
+  const aFlags = words(values['a-flags']!);
+  const bFlags = words(values['b-flags']!);
   const startA = () =>
     values.against === 'bare'
-      ? start('bare proxy', bareArgs(script('bench/bare-proxy.ts', true).args, up.url), { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
-      : start(`@${values.compare}`, serveArgs([buildRevision(values.compare!)], ['--config', benchConfig(dir, up.url, { name: 'a' }), '--port', '0']), { plain: true });
-  const startB = () => start('working tree', serveArgs(mainJs, ['--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0']), { plain: true });
+      ? start('bare proxy', bareArgs(script('bench/bare-proxy.ts', true).args, up.url, false, aFlags), { plain: true, path: '/v1/chat/completions', model: 'gpt-bench' })
+      : start(`@${values.compare}`, serveArgs([buildRevision(values.compare!)], ['--config', benchConfig(dir, up.url, { name: 'a', log: values['a-log'] !== 'off' }), '--port', '0'], aFlags), { plain: true });
+  const startB = () => start('working tree', serveArgs(mainJs, ['--config', benchConfig(dir, up.url, { name: 'b' }), '--port', '0'], bFlags), { plain: true });
   // the process started first tends to be the slower one on this kind of machine: --swap starts B first
   let a: Proc;
   let b: Proc;

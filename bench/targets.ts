@@ -92,14 +92,20 @@ export function stop(p: Proc, ms = 8000): Promise<void> {
 /**
  * Node arguments for `serve` as `npm start` runs it: the gateway's V8 flags (src/cli/node-flags.ts)
  * before the entry point (`main`: the compiled main.js, or the source under tsx), then `rest`.
+ * `extra` node flags go after the gateway's, so that one of theirs given again there wins.
  */
-export const serveArgs = (main: readonly string[], rest: readonly string[]): string[] => [...SERVE_NODE_FLAGS, ...main, 'serve', ...rest];
+export const serveArgs = (main: readonly string[], rest: readonly string[], extra: readonly string[] = []): string[] => [...SERVE_NODE_FLAGS, ...extra, ...main, 'serve', ...rest];
 
 /**
  * Node arguments for the bare proxy: the gateway's V8 flags too, so the two differ by their code
  * alone (BENCHMARKS.md, the eleventh round); `nodeDefaults` leaves Node's defaults instead.
  */
-export const bareArgs = (main: readonly string[], upstreamUrl: string, nodeDefaults = false): string[] => [...(nodeDefaults ? [] : SERVE_NODE_FLAGS), ...main, upstreamUrl];
+export const bareArgs = (main: readonly string[], upstreamUrl: string, nodeDefaults = false, extra: readonly string[] = []): string[] => [
+  ...(nodeDefaults ? [] : SERVE_NODE_FLAGS),
+  ...extra,
+  ...main,
+  upstreamUrl,
+];
 
 /** The middle value (the upper one of an even count). */
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
