@@ -12,7 +12,7 @@
  * Main-thread CPU is the main thread's own (/proc/thread-self/schedstat, ns); process CPU
  * (process.cpuUsage) adds the writer thread. Variants run interleaved, R rounds, median reported.
  *
- *   node --import tsx --expose-gc bench/micro/genlog.ts [--n 20000] [--rounds 3] [--only old,new]
+ *   node --import tsx --expose-gc bench/micro/genlog.ts [--n 20000] [--rounds 3] [--only old,new] [--batch 1000]
  *   node --import tsx --expose-gc bench/micro/genlog.ts --rss [--burst 20000]   RSS of each variant, one child process each
  *
  * RSS figures only mean something compiled (under tsx the writer thread loads tsx too):
@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import { GENERATION_MIGRATIONS, GenerationLog, toRow } from '../../src/store/generations.js';
+import { DEFAULT_LOG_OPTIONS, GENERATION_MIGRATIONS, GenerationLog, toRow } from '../../src/store/generations.js';
 import { fromChatRecord, type GenerationRecord } from '../../src/store/generations-record.js';
 import { newGenerationId, type ChatRecord } from '../../src/server/chat.js';
 import { migrate } from '../../src/store/migrations.js';
@@ -37,6 +37,8 @@ const opt = (k: string, d: number) => (args.includes(`--${k}`) ? Number(args[arg
 const N = opt('n', 20_000);
 const ROUNDS = opt('rounds', 3);
 const BURST = opt('burst', 20_000);
+/** batch_size of the `new` and `main` variants (the gateway's default: DEFAULT_LOG_OPTIONS). */
+const BATCH = opt('batch', DEFAULT_LOG_OPTIONS.batchSize);
 const ONLY = args.includes('--only') ? (args[args.indexOf('--only') + 1]!.split(',') as Variant[]) : (['none', 'old', 'main', 'new'] as const);
 
 /** The log's write path before the writer thread (add, flush on batch_size, flush). */
@@ -135,7 +137,7 @@ async function open(variant: Variant, dir: string, tag: string): Promise<{ log: 
   const { config } = parseConfig({ storage: { path: join(dir, `${tag}.db`), writer_thread: variant !== 'main' } }, join(dir, 'cfg.json'), {});
   const db = await openDb(config);
   await migrate(db, [GENERATION_MIGRATIONS]);
-  const log: Log = variant === 'none' ? NO_LOG : variant === 'old' ? new OldGenerationLog(db) : new GenerationLog(db, { flushMs: 1000, batchSize: 200 });
+  const log: Log = variant === 'none' ? NO_LOG : variant === 'old' ? new OldGenerationLog(db) : new GenerationLog(db, { flushMs: 1000, batchSize: BATCH });
   return { log, db };
 }
 

@@ -7,7 +7,7 @@ const cfg = (generations: unknown) => parseConfig({ generations }, 't', {}).conf
 
 describe('generations: config', () => {
   it('defaults, overrides, disabled', () => {
-    assert.deepEqual(generationOptions(cfg(undefined)), { flushMs: 1000, batchSize: 200, maxBuffered: 50_000, retentionMs: undefined });
+    assert.deepEqual(generationOptions(cfg(undefined)), { flushMs: 1000, batchSize: 1000, maxBuffered: 50_000, retentionMs: undefined });
     assert.equal(generationOptions(cfg({ flush_ms: 50, retention_days: 2 }))!.flushMs, 50);
     assert.equal(generationOptions(cfg({ retention_days: 2 }))!.retentionMs, 2 * 86_400_000);
     assert.equal(generationOptions(cfg({ enabled: false })), undefined);

@@ -6,7 +6,7 @@
  *   generations:
  *     enabled: true      # default
  *     flush_ms: 1000     # batch window: a crash loses at most this much of the log
- *     batch_size: 200    # a full batch is written at once
+ *     batch_size: 1000   # a full batch is written at once
  *     retention_days: 30 # optional: older records are deleted (hourly); default keep forever
  */
 import type { Feature } from '../features.js';

@@ -1,11 +1,11 @@
 /**
  * The generation log: one durable row per chat request. `add` only appends to an in-memory
  * buffer (the request path never waits on the disk); the buffer is written in one transaction
- * every `flush_ms` (default 1000) or as soon as it holds `batch_size` records (default 200), and
+ * every `flush_ms` (default 1000) or as soon as it holds `batch_size` records (default 1000), and
  * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
  * records (and records being written) too, so a generation is queryable as soon as its response
  * has been sent. Where the store has `writeBatch` (SQLite: a writer thread with its own
- * connection) the main thread only builds the rows and posts them, 500 at most per transaction;
+ * connection) the main thread only builds the rows and posts them, 1000 at most per transaction;
  * elsewhere (PostgreSQL) the batch is one `transaction`.
  */
 import type { BatchValue, Db, SqlValue } from './db.js';
@@ -118,7 +118,7 @@ function fromRow(r: Record<string, unknown>): GenerationRecord {
 }
 
 /** Rows per writeBatch call (one transaction: bounds how long the writer holds the file's write lock). */
-const MAX_WRITE = 500;
+const MAX_WRITE = 1000;
 
 export interface GenerationLogOptions {
   flushMs: number;
@@ -128,7 +128,14 @@ export interface GenerationLogOptions {
   onError?: (err: unknown, dropped: number) => void;
 }
 
-export const DEFAULT_LOG_OPTIONS: GenerationLogOptions = { flushMs: 1000, batchSize: 200, maxBuffered: 50_000 };
+/**
+ * batch_size 1000: each batch costs both threads a fixed part (a postMessage and its answer, a
+ * transaction and its commit, the WAL pages the indexes' last leaves rewrite): 200-record batches
+ * cost 11.8–12.1 µs per record over all threads and 2.4–2.6 on the main thread, 1000-record ones
+ * 10.5–10.9 and 1.3–1.5; 2000 cost more again (bench/micro/genlog.ts, BENCHMARKS.md "The twelfth
+ * round"). Under load that is a write every ~150 ms; flush_ms still bounds what a crash loses.
+ */
+export const DEFAULT_LOG_OPTIONS: GenerationLogOptions = { flushMs: 1000, batchSize: 1000, maxBuffered: 50_000 };
 
 export interface ListQuery {
   model?: string;
