@@ -2,7 +2,7 @@
  * The Node/V8 flags a gateway process runs with. `npm start` passes them on its command line,
  * and `serve --workers N` passes them to every worker it forks (whatever flags the primary got,
  * unless it got its own value of one). Node refuses `--no-memory-reducer` in NODE_OPTIONS, and V8
- * ignores both from `v8.setFlagsFromString` once the heap exists, so a process started without
+ * ignores it from `v8.setFlagsFromString` once the heap exists, so a process started without
  * them (`npx switchyard serve`) runs without them; the README says how to pass them there.
  *
  * `--no-memory-reducer`: V8's memory reducer runs full GCs once a process's allocation rate
@@ -12,22 +12,24 @@
  * round"). Under load it never runs; without it, memory freed after a burst is returned at the
  * next regular GC instead of while idle.
  *
- * `--max-semi-space-size=64` (MiB; Node 20's default is 16): the young generation, where every
- * request's objects are born, may grow to 3 × 64 MiB under load. Requests in flight survive
- * each scavenge they live through and are copied, then promoted to the old generation; with
- * room for four times as many allocations between scavenges, most of them are done before the
- * next one. Loaded beside the same build without it, the gateway took 7–12 % less CPU per request
- * (all threads; BENCHMARKS.md, "The twelfth round"), for ~100 MiB more RSS under load.
+ * Not in the list: `--max-semi-space-size=64` (MiB; Node 20's default is 16). A young generation
+ * of up to 3 × 64 MiB lets most requests in flight die before a scavenge copies them: loaded
+ * beside the same build on 16, the gateway took 7–12 % less CPU per request over all threads.
+ * But it holds ~100 MiB more under load, and in the bench the RSS line (≤ 1.5× the bare proxy's,
+ * both on the same flags) failed in two runs of four with it, against one of six without
+ * (BENCHMARKS.md, "The twelfth round"). An operator who has the memory can pass it to node; the
+ * workers of `serve --workers N` get it too (withServeFlags keeps the primary's flags).
  */
-export const SERVE_NODE_FLAGS: readonly string[] = ['--no-memory-reducer', '--max-semi-space-size=64'];
+export const SERVE_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
-/** `--max-semi-space-size=64` → `max-semi-space-size` (V8 reads `_` and `-` alike). */
-const flagName = (arg: string): string => arg.replace(/^--/, '').split('=')[0]!.replaceAll('_', '-');
+/** What a flag sets: `--max-semi-space-size=64` → `max-semi-space-size`, `--no-memory-reducer` → `memory-reducer` (V8 reads `_` and `-` alike). */
+const flagName = (arg: string): string => arg.split('=')[0]!.replaceAll('_', '-').replace(/^--(no-)?/, '');
 
 /**
  * `execArgv` with every flag of SERVE_NODE_FLAGS it lacks added at the end: a flag counts as
- * present when `execArgv` or NODE_OPTIONS (`nodeOptions`) names it with any value, so an operator's
- * own `--max-semi-space-size=N` is kept, not overridden.
+ * present when `execArgv` or NODE_OPTIONS (`nodeOptions`) sets the same thing with any value or
+ * sign, so an operator's own `--memory-reducer` (or `--max-semi-space-size=N`, were it listed) is
+ * kept, not overridden.
  */
 export function withServeFlags(execArgv: readonly string[], nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
   const out = [...execArgv];
