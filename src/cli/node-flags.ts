@@ -16,7 +16,7 @@
  * of up to 3 × 64 MiB lets most requests in flight die before a scavenge copies them: loaded
  * beside the same build on 16, the gateway took 7–12 % less CPU per request over all threads.
  * But it holds ~100 MiB more under load, and in the bench the RSS ratio to the bare proxy (both
- * on the same flags; the issue's line is 1.5×) was 1.33–1.71× with it, against 1.20–1.29× in most
+ * on the same flags; the issue's line is 1.5×) was 1.33–1.71× with it, against 1.20–1.32× in most
  * runs without (BENCHMARKS.md, "The twelfth round"). An operator who has the memory can pass it to node; the
  * workers of `serve --workers N` get it too (withServeFlags keeps the primary's flags).
  */
