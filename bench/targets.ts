@@ -38,6 +38,14 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
+// a bench stopped by a signal exits without 'exit' handlers: its targets would live on, idle,
+// and tilt every later measurement on the machine (30 of them did, BENCHMARKS.md twelfth round)
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(sig, () => {
+    for (const c of running) c.kill('SIGKILL');
+    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
+  });
+}
 
 /** Starts `node [--import tsx] ...args` and resolves once it prints its URL. */
 export function start(name: string, args: string[], opts: StartOptions = {}): Promise<Proc> {
