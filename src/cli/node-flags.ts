@@ -17,12 +17,15 @@
  * beside the same build on 16, the gateway took 7–12 % less CPU per request over all threads.
  * But it holds ~100 MiB more under load, and in the bench the RSS ratio to the bare proxy (both
  * on the same flags; the issue's line is 1.5×) was 1.33–1.71× with it, against 1.20–1.32× in most
- * runs without (BENCHMARKS.md, "The twelfth round"). An operator who has the memory can pass it to node; the
- * workers of `serve --workers N` get it too (withServeFlags keeps the primary's flags).
+ * runs without (BENCHMARKS.md, "The twelfth round"). An operator who has the memory can pass it
+ * to node; the workers of `serve --workers N` get it too (withServeFlags keeps the primary's flags).
  */
 export const SERVE_NODE_FLAGS: readonly string[] = ['--no-memory-reducer'];
 
-/** What a flag sets: `--max-semi-space-size=64` → `max-semi-space-size`, `--no-memory-reducer` → `memory-reducer` (V8 reads `_` and `-` alike). */
+/**
+ * What a flag sets: `--max-semi-space-size=64` → `max-semi-space-size`, `--no-memory-reducer` →
+ * `memory-reducer` (V8 reads `_` and `-` alike).
+ */
 const flagName = (arg: string): string => arg.split('=')[0]!.replaceAll('_', '-').replace(/^--(no-)?/, '');
 
 /**
