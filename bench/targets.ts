@@ -1,7 +1,7 @@
 /** Bench plumbing shared by run.ts, memory.ts and profile.ts: target processes and the gateway config (the /proc readers are in proc.ts). */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SERVE_NODE_FLAGS } from '../src/cli/node-flags.js';
 
@@ -39,13 +39,9 @@ process.once('exit', () => {
   for (const c of running) c.kill('SIGKILL');
 });
 // a bench stopped by a signal exits without 'exit' handlers: its targets would live on, idle,
-// and tilt every later measurement on the machine (30 of them did, BENCHMARKS.md twelfth round)
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    for (const c of running) c.kill('SIGKILL');
-    process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
-  });
-}
+// and tilt every later measurement on the machine (30 of them did, BENCHMARKS.md twelfth round).
+// process.exit runs the handler above.
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => process.exit(128 + constants.signals[sig]));
 
 /** Starts `node [--import tsx] ...args` and resolves once it prints its URL. */
 export function start(name: string, args: string[], opts: StartOptions = {}): Promise<Proc> {
