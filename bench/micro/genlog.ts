@@ -5,9 +5,9 @@
  *
  *   old   the log as it was before the writer thread: every batch INSERTed on the main thread
  *         (one transaction, one async exec per row); kept below as OldGenerationLog
- *   main  src/store/generations.ts with `storage.writer_thread: false`: one prepared INSERT run per row
- *         in a better-sqlite3 transaction, on the main thread
- *   new   src/store/generations.ts: rows built here, written by the SQLite writer thread
+ *   main  src/store/generations.ts with `storage.writer_thread: false`: batch rows packed and
+ *         inserted on the main thread
+ *   new   src/store/generations.ts: batch rows packed here, written by the SQLite writer thread
  *
  * Main-thread CPU is the main thread's own (/proc/thread-self/schedstat, ns); process CPU
  * (process.cpuUsage) adds the writer thread. Variants run interleaved, R rounds, median reported.
@@ -27,7 +27,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config/load.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import { DEFAULT_LOG_OPTIONS, GENERATION_MIGRATIONS, GenerationLog, toRow } from '../../src/store/generations.js';
+import { DEFAULT_LOG_OPTIONS, GENERATION_MIGRATIONS, GenerationLog } from '../../src/store/generations.js';
+import { packBatch, ROW_RECORDS } from '../../src/store/generations-pack.js';
 import { fromChatRecord, type GenerationRecord } from '../../src/store/generations-record.js';
 import { newGenerationId, type ChatRecord } from '../../src/server/chat.js';
 import { migrate } from '../../src/store/migrations.js';
@@ -75,7 +76,9 @@ const COLUMNS = ['id', 'created_at', 'key_hash', 'key_kind', 'model', 'requested
 function oldToRow(g: GenerationRecord) {
   return COLUMNS.map((c) => (c === 'attempts' ? JSON.stringify(g.attempts) : (g[c as keyof GenerationRecord] as string | number | boolean | null)));
 }
-const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
+/** The v1 table, under its own name (`generations` is a view since schema v3). */
+const OLD_TABLE = `CREATE TABLE IF NOT EXISTS old_generations (${COLUMNS.map((c) => `${c}${c === 'id' ? ' TEXT PRIMARY KEY' : ''}`).join(', ')})`;
+const INSERT = `INSERT INTO old_generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
 
 function record(): GenerationRecord {
   const now = Date.now();
@@ -137,6 +140,11 @@ async function open(variant: Variant, dir: string, tag: string): Promise<{ log: 
   const { config } = parseConfig({ storage: { path: join(dir, `${tag}.db`), writer_thread: variant !== 'main' } }, join(dir, 'cfg.json'), {});
   const db = await openDb(config);
   await migrate(db, [GENERATION_MIGRATIONS]);
+  if (variant === 'old') {
+    await db.exec(OLD_TABLE);
+    await db.exec('CREATE INDEX IF NOT EXISTS old_generations_created_at ON old_generations (created_at)');
+    await db.exec('CREATE INDEX IF NOT EXISTS old_generations_model_created_at ON old_generations (model, created_at)');
+  }
   const log: Log = variant === 'none' ? NO_LOG : variant === 'old' ? new OldGenerationLog(db) : new GenerationLog(db, { flushMs: 1000, batchSize: BATCH });
   return { log, db };
 }
@@ -221,10 +229,10 @@ async function main(): Promise<void> {
     for (const [v, x] of Object.entries(res))
       if (x.main.length > 0 && v !== 'none')
         console.log(`${v.padEnd(4)} per record, harness (${(base.main / 1000).toFixed(2)} µs) subtracted: main thread ${((median(x.main) - base.main) / 1000).toFixed(2)} µs, all threads ${((median(x.proc) - base.proc) / 1000).toFixed(2)} µs  (main, raw: ${x.main.map((n) => (n / 1000).toFixed(1)).join(' / ')})`);
-    // the main-side pieces: the after-hook's record, its row
+    // the main-side pieces: the after-hook's record, its batch row
     const chats = Array.from({ length: N }, chatRecord);
     const recs = chats.map(fromChatRecord);
-    for (const [name, fn] of [['fromChatRecord (after-hook)', () => chats.forEach(fromChatRecord)], ['toRow', () => recs.forEach((g) => toRow(g))], ['toRow before (COLUMNS.map, JSON.stringify)', () => recs.forEach(oldToRow)]] as const) {
+    for (const [name, fn] of [['fromChatRecord (after-hook)', () => chats.forEach(fromChatRecord)], ['packBatch (per record)', () => { for (let i = 0; i < recs.length; i += ROW_RECORDS) packBatch(recs.slice(i, i + ROW_RECORDS)); }], ['toRow before (COLUMNS.map, JSON.stringify)', () => recs.forEach(oldToRow)]] as const) {
       const xs: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         const t0 = mainCpuNs();

@@ -6,9 +6,12 @@ import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { attemptsJson, GENERATION_MIGRATIONS, GenerationLog } from './generations.js';
+import { RECORD_FIELDS } from './generations-pack.js';
 import type { GenerationAttempt, GenerationRecord } from './generations-record.js';
 import { migrate } from './migrations.js';
 import { openSqlite } from './sqlite.js';
+import { openPostgres } from './postgres.js';
+import { PG_URL, pgAvailable, SERVICES_HINT, tempPgDatabase } from '../../test/helpers/services.js';
 
 function rec(id: string, over: Partial<GenerationRecord> = {}): GenerationRecord {
   return {
@@ -41,16 +44,20 @@ describe('GenerationLog', () => {
     await db.close();
   });
 
-  it('a full batch is written at once; close flushes the rest; duplicates ignored', async () => {
+  it('a full batch is written at once; close flushes the rest; a record added twice is listed once', async () => {
     const db = await fresh();
     const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 3 });
     for (const id of ['a', 'b', 'c']) log.add(rec(id));
     await log.flush();
     assert.equal(await rows(db), 3);
+    assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM generation_batches'))!.n, 1, 'one row for the batch');
     log.add(rec('d'));
     log.add(rec('a'));
     await log.close();
-    assert.equal(await rows(db), 4);
+    assert.equal(await rows(db), 5, 'the view shows each write');
+    const again = new GenerationLog(db);
+    assert.deepEqual((await again.list()).map((g) => g.id).sort(), ['a', 'b', 'c', 'd']);
+    await again.close();
     log.add(rec('late'));
     assert.equal(await log.get('late'), undefined, 'ignored after close');
     await db.close();
@@ -71,25 +78,6 @@ describe('GenerationLog', () => {
     assert.equal(await rows(db), 1);
     await log.close();
     await db.close();
-  });
-
-  it('schema v2: the key index is gone (also from a v1 database), the model and time indexes stay; list by key still works', async () => {
-    const indexes = async (db: Db) =>
-      (await db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'generations' AND name NOT LIKE 'sqlite_%' ORDER BY name")).map((r) => r.name);
-    const v1 = openSqlite(':memory:');
-    await migrate(v1, [{ ...GENERATION_MIGRATIONS, migrations: GENERATION_MIGRATIONS.migrations.slice(0, 1) }]);
-    assert.ok((await indexes(v1)).includes('generations_key_created_at'), 'v1 had it');
-    assert.deepEqual(await migrate(v1, [GENERATION_MIGRATIONS]), ['generations@2']);
-    const db = await fresh();
-    for (const d of [v1, db]) assert.deepEqual(await indexes(d), ['generations_created_at', 'generations_model_created_at']);
-    const log = new GenerationLog(db);
-    log.add(rec('a', { created_at: 1000, key_hash: 'k1' }));
-    log.add(rec('b', { created_at: 2000, key_hash: 'k2' }));
-    await log.flush();
-    assert.deepEqual((await log.list({ keyHash: 'k2' })).map((g) => g.id), ['b']);
-    await log.close();
-    await db.close();
-    await v1.close();
   });
 
   it('get serves a record while its batch is being written, from the table once committed, and from the buffer again if the write fails', async () => {
@@ -167,6 +155,158 @@ describe('GenerationLog', () => {
   });
 });
 
+/** A pseudo-random sequence, the same every run. */
+const rng = (seed: number) => () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+const genId = (t: number, i: number) => `gen-${Math.floor(t / 1000)}-${String(i).padStart(20, '0')}`;
+/** Records added in end order: created_at is a start time, so batches overlap in time. */
+const workload = (n: number, seed: number) => {
+  const r = rng(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const t = 1_733_300_000_000 + i * 7 - Math.floor(r() * 3000);
+    return rec(genId(t, i), { created_at: t, model: ['a/m', 'b/m', 'c/m'][Math.floor(r() * 3)]!, key_hash: ['k1', 'k2'][Math.floor(r() * 2)]!, latency_ms: Math.floor(r() * 100) });
+  });
+};
+const newest = (a: GenerationRecord, b: GenerationRecord) => b.created_at - a.created_at || (a.id < b.id ? 1 : -1);
+
+/** On an empty database: v1–v2 with 2500 rows, then v3; checks the move (both drivers). */
+async function movesV2Rows(db: Db): Promise<void> {
+  await migrate(db, [{ ...GENERATION_MIGRATIONS, migrations: GENERATION_MIGRATIONS.migrations.slice(0, 2) }]);
+  const cols = RECORD_FIELDS.map(([f]) => f);
+  const records = workload(2500, 1);
+  records[3] = { ...records[3]!, error: 'it said "no"', status: 502, attempts: [] };
+  await db.transaction(async (tx) => {
+    for (const g of records)
+      await tx.exec(`INSERT INTO generations (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, cols.map((c) => (c === 'attempts' ? JSON.stringify(g.attempts) : g[c])) as never);
+  });
+  const before = await db.query('SELECT * FROM generations ORDER BY id');
+  assert.deepEqual(await migrate(db, [GENERATION_MIGRATIONS]), ['generations@3']);
+  assert.deepEqual(await db.query<{ n: number }>('SELECT n FROM generation_batches ORDER BY first_at'), [{ n: 1000 }, { n: 1000 }, { n: 500 }]);
+  assert.deepEqual(await db.query('SELECT * FROM generations ORDER BY id'), before, 'the view shows the rows the table had');
+  const log = new GenerationLog(db);
+  for (const g of [records[0]!, records[3]!, records[2499]!]) assert.deepEqual(await log.get(g.id), g);
+  assert.deepEqual(await log.list({ limit: 10_000 }), [...records].sort(newest));
+  assert.deepEqual((await log.list({ model: 'b/m', keyHash: 'k2', limit: 30 })), records.filter((g) => g.model === 'b/m' && g.key_hash === 'k2').sort(newest).slice(0, 30));
+  const cut = records[1200]!.created_at;
+  assert.equal(await log.prune(cut), records.filter((g) => g.created_at < cut).length);
+  assert.deepEqual(await log.list({ limit: 10_000 }), records.filter((g) => g.created_at >= cut).sort(newest));
+  assert.deepEqual(await migrate(db, [GENERATION_MIGRATIONS]), [], 'applied once');
+  await log.close();
+}
+
+describe('GenerationLog: batch rows (schema v3)', () => {
+
+  it('a v2 table with rows moves into batch rows; the view shows exactly the old rows; the log reads them', async () => {
+    const db = openSqlite(':memory:');
+    await movesV2Rows(db);
+    assert.equal((await db.get<{ type: string }>("SELECT type FROM sqlite_master WHERE name = 'generations'"))!.type, 'view');
+    await db.close();
+  });
+
+  it('list agrees with a sort of every record, for each filter and limit, across overlapping batches', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 60_000 });
+    const records = workload(1500, 2);
+    for (let i = 0; i < records.length; i++) {
+      log.add(records[i]!);
+      if (i % 37 === 36) await log.flush();
+    }
+    await log.flush();
+    assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM generation_batches'))!.c, Math.ceil(1500 / 37));
+    const since = records[700]!.created_at;
+    for (const q of [{}, { model: 'b/m' }, { keyHash: 'k2' }, { since }, { model: 'a/m', keyHash: 'k1', since }, { model: 'none/x' }]) {
+      for (const limit of [1, 7, 50, 333, 10_000]) {
+        const want = records
+          .filter((g) => (q.model === undefined || g.model === q.model) && (q.keyHash === undefined || g.key_hash === q.keyHash) && (q.since === undefined || g.created_at >= q.since))
+          .sort(newest)
+          .slice(0, limit);
+        assert.deepEqual(await log.list({ ...q, limit }), want, `${JSON.stringify(q)} limit ${limit}`);
+      }
+    }
+    await log.close();
+    await db.close();
+  });
+
+  it('get finds a record by id (in its second\'s window, or anywhere for an id of another shape); an unknown id is undefined', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 100 });
+    const records = workload(600, 3);
+    const odd = rec('imported-1', { created_at: 5 });
+    for (const g of [...records, odd]) log.add(g);
+    await log.flush();
+    for (const g of [records[0]!, records[321]!, records[599]!, odd]) assert.deepEqual(await log.get(g.id), g);
+    assert.equal(await log.get(genId(records[10]!.created_at, 999_999)), undefined);
+    assert.equal(await log.get('gen-1-x'), undefined);
+    assert.equal(await log.get(records[10]!.id.slice(0, -1)), undefined, 'a prefix of an id is not the id');
+    await log.close();
+    await db.close();
+  });
+
+  it('prune deletes whole batches before the cut, rewrites the batches across it, and counts every record', async () => {
+    const db = await fresh();
+    const log = new GenerationLog(db, { flushMs: 60_000, batchSize: 50 });
+    const records = workload(1000, 4);
+    for (const g of records) log.add(g);
+    await log.flush();
+    const cut = records[500]!.created_at;
+    const kept = records.filter((g) => g.created_at >= cut);
+    assert.equal(await log.prune(cut), records.length - kept.length);
+    assert.deepEqual(await log.list({ limit: 10_000 }), kept.sort(newest));
+    assert.equal((await db.get<{ c: number }>('SELECT SUM(n) AS c FROM generation_batches'))!.c, kept.length, 'the n column follows');
+    assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM generation_batches WHERE first_at < ?', [cut]))!.c, 0);
+    assert.equal(await log.prune(cut), 0);
+    await log.close();
+    await db.close();
+  });
+
+  it('a batch whose write committed but was reported failed is written again with the records added since, losing none', async () => {
+    const db = await fresh();
+    let lie = true;
+    const liar: Db = {
+      ...db, dialect: 'sqlite', query: db.query.bind(db), get: db.get.bind(db), exec: db.exec.bind(db), script: db.script.bind(db), close: db.close.bind(db),
+      transaction: async (fn) => {
+        const out = await db.transaction(fn);
+        if (lie) throw new Error('connection reset after COMMIT');
+        return out;
+      },
+    };
+    const errors: unknown[] = [];
+    const log = new GenerationLog(liar, { flushMs: 60_000, onError: (e) => errors.push(e) });
+    const records = workload(30, 5);
+    records.slice(0, 20).forEach((g) => log.add(g));
+    await log.flush();
+    assert.equal(errors.length, 1);
+    lie = false;
+    records.slice(20).forEach((g) => log.add(g));
+    await log.flush();
+    assert.deepEqual(await db.query<{ n: number }>('SELECT n FROM generation_batches'), [{ n: 30 }], 'the first row replaced');
+    assert.deepEqual(await log.list({ limit: 100 }), [...records].sort(newest));
+    await log.close();
+    await db.close();
+  });
+});
+
+describe('GenerationLog on PostgreSQL', async () => {
+  const up = await pgAvailable();
+  const skip = up ? false : `${SERVICES_HINT} (looked for ${PG_URL})`;
+  it('moves v2 rows into batch rows, serves get, list and prune, and shows the view', { skip }, async () => {
+    const tmp = await tempPgDatabase();
+    const db = await openPostgres({ url: tmp.url });
+    try {
+      await movesV2Rows(db);
+      const log = new GenerationLog(db, { flushMs: 60_000 });
+      const more = workload(300, 9).map((g) => ({ ...g, id: g.id.replace(/-0/, '-9') }));
+      more.forEach((g) => log.add(g));
+      await log.flush();
+      assert.deepEqual(await log.get(more[150]!.id), more[150]);
+      assert.equal((await db.get<{ c: number }>('SELECT COUNT(*) AS c FROM generations WHERE id = ?', [more[7]!.id]))!.c, 1);
+      await log.close();
+    } finally {
+      await db.close();
+      await tmp.drop();
+    }
+  });
+});
+
 describe('GenerationLog on a SQLite file (writer thread)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-genlog-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -207,7 +347,7 @@ describe('GenerationLog on a SQLite file (writer thread)', () => {
     log.add(rec('kept'));
     await log.flush();
     assert.equal(errors.length, 1);
-    assert.match(String((errors[0] as Error).message), /no such table: generations/);
+    assert.match(String((errors[0] as Error).message), /no such table: generation_batches/);
     assert.deepEqual(await log.get('kept'), rec('kept'), 'still served');
     await migrate(db, [GENERATION_MIGRATIONS]);
     await log.flush();

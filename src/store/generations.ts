@@ -1,16 +1,22 @@
 /**
- * The generation log: one durable row per chat request. `add` only appends to an in-memory
+ * The generation log: one durable record per chat request. `add` only appends to an in-memory
  * buffer (the request path never waits on the disk); the buffer is written in one transaction
  * every `flush_ms` (default 1000) or as soon as it holds `batch_size` records (default 1000), and
  * on close. A crash loses at most the records of the last `flush_ms`. Lookups see buffered
  * records (and records being written) too, so a generation is queryable as soon as its response
- * has been sent. Where the store has `writeBatch` (SQLite: a writer thread with its own
- * connection) the main thread only builds the rows and posts them, 1000 at most per transaction;
- * elsewhere (PostgreSQL) the batch is one `transaction`.
+ * has been sent.
+ *
+ * Records are stored as batch rows of up to 1000 records each (src/store/generations-pack.ts;
+ * schema v3), and shown one per row by the SQL view `generations`. Where the store has
+ * `writeBatch` (SQLite: a writer thread with its own connection) the main thread only packs the
+ * rows and posts them; elsewhere (PostgreSQL) they are written in one `transaction`.
  */
-import type { BatchValue, Db, SqlValue } from './db.js';
-import type { GenerationAttempt, GenerationRecord } from './generations-record.js';
+import type { Db, SqlValue } from './db.js';
+import { BATCH_COLUMNS, type BatchRow, generationsViewSql, PackedBatch, packBatch, ROW_RECORDS } from './generations-pack.js';
+import type { GenerationRecord } from './generations-record.js';
 import type { MigrationSet } from './migrations.js';
+
+export { attemptsJson } from './generations-pack.js';
 
 export const GENERATION_MIGRATIONS: MigrationSet = {
   namespace: 'generations',
@@ -57,56 +63,37 @@ export const GENERATION_MIGRATIONS: MigrationSet = {
       name: 'drop the unused key index',
       up: ['DROP INDEX IF EXISTS generations_key_created_at'],
     },
+    {
+      // one row per batch of records (src/store/generations-pack.ts); `generations` becomes a view
+      version: 3,
+      name: 'records in batch rows',
+      up: moveToBatches,
+    },
   ],
 };
 
-const COLUMNS = [
-  'id', 'created_at', 'key_hash', 'key_kind', 'model', 'requested_model', 'provider', 'upstream_model', 'upstream_id', 'status', 'error',
-  'streamed', 'cancelled', 'finish_reason', 'native_finish_reason', 'tokens_prompt', 'tokens_completion', 'tokens_reasoning', 'tokens_cached',
-  'cost', 'latency_ms', 'ttft_ms', 'tokens_per_second', 'attempts',
-] as const;
-
-const INSERT = `INSERT INTO generations (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map(() => '?').join(', ')}) ON CONFLICT (id) DO NOTHING`;
-
-/**
- * The row in COLUMNS order (spelled out: this runs on the main thread once per request), with
- * `attempts` as its JSON text (attemptsJson).
- */
-export function toRow(g: GenerationRecord): BatchValue[] {
-  return [
-    g.id, g.created_at, g.key_hash, g.key_kind, g.model, g.requested_model, g.provider, g.upstream_model, g.upstream_id, g.status, g.error,
-    g.streamed ? 1 : 0, g.cancelled ? 1 : 0, g.finish_reason, g.native_finish_reason, g.tokens_prompt, g.tokens_completion, g.tokens_reasoning, g.tokens_cached,
-    g.cost, g.latency_ms, g.ttft_ms, g.tokens_per_second, attemptsJson(g.attempts),
-  ];
-}
-
-/** The text before a single attempt's status: the last one built, for the provider and models it was built for. */
-let attemptHead = { provider: '', model: '', upstreamModel: '', text: '' };
-const jsonNumber = (x: number | null) => (x !== null && Number.isFinite(x) ? `${x}` : 'null');
+const BATCHES_TABLE = `CREATE TABLE IF NOT EXISTS generation_batches (
+  id TEXT PRIMARY KEY,
+  first_at BIGINT NOT NULL,
+  last_at BIGINT NOT NULL,
+  n INTEGER NOT NULL,
+  models TEXT NOT NULL,
+  key_hashes TEXT NOT NULL,
+  records TEXT NOT NULL
+)`;
 
 /**
- * `JSON.stringify(attempts)`, the same text. Almost every request makes one attempt whose provider
- * and models the previous one had too: that text is a template with the status, error and latency
- * filled in (~0.2 µs on the request thread). Sent as an array of objects instead, the attempts were
- * most of what the writer thread paid to receive and bind a row (structured clone of the objects,
- * then JSON.stringify there: ~3.4 of ~6.5 µs per row, bench/micro/genlog.ts).
+ * A batch row; the same first record again (a batch retried after a write that did commit but
+ * was reported failed, with the records added since) replaces the row it wrote.
  */
-export function attemptsJson(attempts: readonly GenerationAttempt[]): string {
-  if (attempts.length !== 1) return JSON.stringify(attempts);
-  const a = attempts[0]!;
-  // what fromChatRecord builds; anything else (a value JSON.stringify would drop or write otherwise) takes the general path
-  if ((a.error !== null && typeof a.error !== 'string') || (a.status !== null && typeof a.status !== 'number') || typeof a.latency_ms !== 'number')
-    return JSON.stringify(attempts);
-  let head = attemptHead;
-  if (a.provider !== head.provider || a.model !== head.model || a.upstream_model !== head.upstreamModel) {
-    if (typeof a.provider !== 'string' || typeof a.model !== 'string' || typeof a.upstream_model !== 'string') return JSON.stringify(attempts);
-    const text = `[{"provider":${JSON.stringify(a.provider)},"model":${JSON.stringify(a.model)},"upstream_model":${JSON.stringify(a.upstream_model)},"status":`;
-    head = attemptHead = { provider: a.provider, model: a.model, upstreamModel: a.upstream_model, text };
-  }
-  return `${head.text}${jsonNumber(a.status)},"error":${a.error === null ? 'null' : JSON.stringify(a.error)},"latency_ms":${jsonNumber(a.latency_ms)}}]`;
-}
+const UPSERT =
+  `INSERT INTO generation_batches (${BATCH_COLUMNS.join(', ')}) VALUES (${BATCH_COLUMNS.map(() => '?').join(', ')}) ` +
+  `ON CONFLICT (id) DO UPDATE SET ${BATCH_COLUMNS.slice(1).map((c) => `${c} = excluded.${c}`).join(', ')}`;
 
-function fromRow(r: Record<string, unknown>): GenerationRecord {
+const batchParams = (b: BatchRow): SqlValue[] => [b.id, b.first_at, b.last_at, b.n, b.models, b.key_hashes, b.records];
+
+/** A v1–v2 `generations` row as a record (for the move to v3). */
+function fromV2Row(r: Record<string, unknown>): GenerationRecord {
   const out = { ...r } as Record<string, unknown>;
   out.streamed = Number(r.streamed) === 1;
   out.cancelled = Number(r.cancelled) === 1;
@@ -117,8 +104,32 @@ function fromRow(r: Record<string, unknown>): GenerationRecord {
   return out as unknown as GenerationRecord;
 }
 
-/** Rows per writeBatch call (one transaction: bounds how long the writer holds the file's write lock). */
-const MAX_WRITE = 1000;
+/** v3: the rows of the v2 table, oldest first, packed ROW_RECORDS to a batch row; then the table becomes a view. */
+async function moveToBatches(tx: Db): Promise<void> {
+  await tx.exec(BATCHES_TABLE);
+  await tx.exec('CREATE INDEX IF NOT EXISTS generation_batches_last_at ON generation_batches (last_at, first_at)');
+  let after: [number, string] | undefined;
+  for (;;) {
+    const rows = await tx.query(
+      `SELECT * FROM generations${after !== undefined ? ' WHERE (created_at, id) > (?, ?)' : ''} ORDER BY created_at, id LIMIT ${ROW_RECORDS}`,
+      after ?? [],
+    );
+    if (rows.length === 0) break;
+    const records = rows.map(fromV2Row);
+    await tx.exec(UPSERT, batchParams(packBatch(records)));
+    const last = records[records.length - 1]!;
+    after = [last.created_at, last.id];
+  }
+  await tx.exec('DROP TABLE generations');
+  await tx.exec(generationsViewSql(tx.dialect));
+}
+
+/** Batch rows per writeBatch call (one transaction: bounds how long the writer holds the file's write lock). */
+const MAX_WRITE_ROWS = 20;
+/** A lookup by id reads the batches within this much of the second in the id (`gen-<unix seconds>-…`). */
+const ID_WINDOW_MS = 60_000;
+/** Batch rows a list reads per query. */
+const LIST_PAGE = 8;
 
 export interface GenerationLogOptions {
   flushMs: number;
@@ -146,6 +157,8 @@ export interface ListQuery {
 }
 
 const NONE: readonly GenerationRecord[] = [];
+
+const newestFirst = (a: GenerationRecord, b: GenerationRecord) => b.created_at - a.created_at || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export class GenerationLog {
   private buffer: GenerationRecord[] = [];
@@ -205,26 +218,27 @@ export class GenerationLog {
     return this.flushing;
   }
 
-  /** Writes one batch; on failure puts it back at the head of the buffer and retries in flush_ms. */
+  /** Writes one batch (as batch rows of ROW_RECORDS records); on failure puts it back at the head of the buffer and retries in flush_ms. */
   private async write(batch: GenerationRecord[]): Promise<boolean> {
     let done = 0;
     this.batch = batch;
     this.batchDone = 0;
     try {
-      if (this.db.writeBatch !== undefined) {
-        // the driver's bulk path (SQLite: the writer thread): the main thread only builds the rows
-        for (; done < batch.length; done += MAX_WRITE) {
-          const chunk = batch.length <= MAX_WRITE ? batch : batch.slice(done, done + MAX_WRITE);
-          // pushed, not preset to its length: a holey array crosses to the writer thread as a sparse one (index keys and all)
-          const rows: BatchValue[][] = [];
-          for (let i = 0; i < chunk.length; i++) rows.push(toRow(chunk[i]!));
-          await this.db.writeBatch(INSERT, rows);
-          this.batchDone = done + chunk.length; // committed: lookups read them from the table from now on
+      const rows: SqlValue[][] = [];
+      for (let i = 0; i < batch.length; i += ROW_RECORDS)
+        rows.push(batchParams(packBatch(batch.length <= ROW_RECORDS ? batch : batch.slice(i, i + ROW_RECORDS))));
+      for (let r = 0; r < rows.length; r += MAX_WRITE_ROWS) {
+        const part = rows.length <= MAX_WRITE_ROWS ? rows : rows.slice(r, r + MAX_WRITE_ROWS);
+        if (this.db.writeBatch !== undefined) {
+          // the driver's bulk path (SQLite: the writer thread): the main thread only packs the rows
+          await this.db.writeBatch(UPSERT, part);
+        } else {
+          await this.db.transaction(async (tx) => {
+            for (const row of part) await tx.exec(UPSERT, row);
+          });
         }
-      } else {
-        await this.db.transaction(async (tx) => {
-          for (const g of batch) await tx.exec(INSERT, toRow(g) as SqlValue[]);
-        });
+        done = Math.min(batch.length, (r + part.length) * ROW_RECORDS);
+        this.batchDone = done; // committed: lookups read them from the table from now on
       }
       return true;
     } catch (e) {
@@ -249,39 +263,106 @@ export class GenerationLog {
     return undefined;
   }
 
+  /** `instr` / `strpos`: the position of a param's text in a column, 0 when absent. */
+  private contains(column: string): string {
+    return this.db.dialect === 'postgres' ? `strpos(${column}, ?) > 0` : `instr(${column}, ?) > 0`;
+  }
+
   async get(id: string): Promise<GenerationRecord | undefined> {
     const p = this.uncommitted(id);
     if (p !== undefined) return p;
-    const row = await this.db.get('SELECT * FROM generations WHERE id = ?', [id]);
-    return row === undefined ? undefined : fromRow(row);
+    // the batches whose records text holds the id as a JSON string; for an id of the gateway's
+    // shape only those around its second (the index on last_at, first_at), else all of them
+    const params: SqlValue[] = [JSON.stringify(id)];
+    let sql = `SELECT records FROM generation_batches WHERE ${this.contains('records')}`;
+    const second = /^gen-(\d{1,12})-/.exec(id);
+    if (second !== null) {
+      const t = Number(second[1]) * 1000;
+      sql += ' AND last_at >= ? AND first_at <= ?';
+      params.push(t - ID_WINDOW_MS, t + 1000 + ID_WINDOW_MS);
+    }
+    for (const row of await this.db.query<{ records: string }>(sql, params)) {
+      const b = new PackedBatch(row.records);
+      const i = b.indexOf(id);
+      if (i >= 0) return b.record(i);
+    }
+    return undefined;
   }
 
-  /** Most recent first. */
+  /** Most recent first (created_at, then id, descending). */
   async list(q: ListQuery = {}): Promise<GenerationRecord[]> {
     await this.flush();
+    const limit = Math.max(1, Math.min(q.limit ?? 50, 10_000));
     const where: string[] = [];
-    const params: (string | number)[] = [];
-    if (q.model !== undefined) {
-      where.push('model = ?');
-      params.push(q.model);
-    }
+    const params: SqlValue[] = [];
+    // whole batches skipped by their columns; the records of the rest are filtered one by one
     if (q.since !== undefined) {
-      where.push('created_at >= ?');
+      where.push('last_at >= ?');
       params.push(q.since);
     }
-    if (q.keyHash !== undefined) {
-      where.push('key_hash = ?');
-      params.push(q.keyHash);
+    if (q.model !== undefined) {
+      where.push(this.contains('models'));
+      params.push(JSON.stringify(q.model));
     }
-    params.push(Math.max(1, Math.min(q.limit ?? 50, 10_000)));
-    const sql = `SELECT * FROM generations${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-    return (await this.db.query(sql, params)).map(fromRow);
+    if (q.keyHash !== undefined) {
+      where.push(this.contains('key_hashes'));
+      params.push(JSON.stringify(q.keyHash));
+    }
+    const found: GenerationRecord[] = [];
+    const seen = new Set<string>();
+    let cursor: [number, string] | undefined;
+    for (;;) {
+      const w = cursor === undefined ? where : [...where, '(last_at, id) < (?, ?)'];
+      const rows = await this.db.query<{ id: string; last_at: number; records: string }>(
+        `SELECT id, last_at, records FROM generation_batches${w.length > 0 ? ` WHERE ${w.join(' AND ')}` : ''} ORDER BY last_at DESC, id DESC LIMIT ${LIST_PAGE}`,
+        cursor === undefined ? params : [...params, ...cursor],
+      );
+      for (const row of rows) {
+        // batches come newest last_at first: once the limit is reached, one that ends before the
+        // last record kept holds nothing newer
+        if (found.length === limit && Number(row.last_at) < found[limit - 1]!.created_at) return found;
+        const b = new PackedBatch(row.records);
+        for (let i = 0; i < b.length; i++) {
+          if (q.model !== undefined && b.value('model', i) !== q.model) continue;
+          if (q.keyHash !== undefined && b.value('key_hash', i) !== q.keyHash) continue;
+          if (q.since !== undefined && !((b.value('created_at', i) as number) >= q.since)) continue;
+          const id = b.ids[i]!;
+          if (seen.has(id)) continue; // a record written twice (a retried batch)
+          seen.add(id);
+          found.push(b.record(i));
+        }
+        found.sort(newestFirst);
+        if (found.length > limit) found.length = limit;
+      }
+      if (rows.length < LIST_PAGE) return found;
+      const last = rows[rows.length - 1]!;
+      cursor = [Number(last.last_at), last.id];
+    }
   }
 
   /** Deletes records created before `before` (epoch ms); resolves with how many. */
   async prune(before: number): Promise<number> {
     await this.flush();
-    return (await this.db.exec('DELETE FROM generations WHERE created_at < ?', [before])).changes;
+    return this.db.transaction(async (tx) => {
+      const whole = await tx.get<{ n: number | null }>('SELECT SUM(n) AS n FROM generation_batches WHERE last_at < ?', [before]);
+      await tx.exec('DELETE FROM generation_batches WHERE last_at < ?', [before]);
+      let removed = Number(whole?.n ?? 0);
+      // batches that straddle `before`: written again with the records they keep
+      for (const row of await tx.query<{ id: string; records: string }>('SELECT id, records FROM generation_batches WHERE first_at < ?', [before])) {
+        const b = new PackedBatch(row.records);
+        const keep: GenerationRecord[] = [];
+        for (let i = 0; i < b.length; i++) if (!((b.value('created_at', i) as number) < before)) keep.push(b.record(i));
+        removed += b.length - keep.length;
+        if (keep.length === 0) await tx.exec('DELETE FROM generation_batches WHERE id = ?', [row.id]);
+        else {
+          const p = packBatch(keep);
+          await tx.exec('UPDATE generation_batches SET first_at = ?, last_at = ?, n = ?, models = ?, key_hashes = ?, records = ? WHERE id = ?', [
+            p.first_at, p.last_at, p.n, p.models, p.key_hashes, p.records, row.id,
+          ]);
+        }
+      }
+      return removed;
+    });
   }
 
   /** Flushes and stops; later adds are ignored. Does not close the Db (its owner does). */

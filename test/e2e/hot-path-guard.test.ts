@@ -83,11 +83,13 @@ test('no synchronous I/O on the request path (node --trace-sync-io)', async () =
   child.stderr.on('data', (d) => (stderr += d));
   try {
     const url = await listeningUrl(child, { stderr: () => stderr });
-    // warm-up requests may lazily load modules; measure only after them
+    // warm-up requests may lazily load modules; measure only after them. The first flush starts
+    // the log's writer thread (its modules load off the main thread, once): wait for it too
     for (let i = 0; i < 3; i++) {
       await send(url, false, i);
       await send(url, true, i);
     }
+    await new Promise((r) => setTimeout(r, 300));
     const mark = stderr.length;
     for (let i = 0; i < 10; i++) {
       await send(url, false, i);
