@@ -141,10 +141,10 @@ export interface GenerationLogOptions {
 
 /**
  * batch_size 1000: each batch costs both threads a fixed part (a postMessage and its answer, a
- * transaction and its commit, the WAL pages the indexes' last leaves rewrite): 200-record batches
- * cost 11.9–12.6 µs per record over all threads and 2.4–2.7 on the main thread, 1000-record ones
- * 10.5–10.9 and 1.3–1.5 (with the writer's 2-MiB young generation of then); 2000 cost more again (bench/micro/genlog.ts, BENCHMARKS.md "The twelfth
- * round"). Under load that is a write every ~150 ms; flush_ms still bounds what a crash loses.
+ * transaction and its commit, the WAL pages written). With batch rows (schema v3), per record over
+ * all threads: 200-record batches 3.5 µs, 1000-record ones 1.7–2.0, 2000 (two rows) 4.3
+ * (bench/micro/genlog.ts, 5 rounds, BENCHMARKS.md "The thirteenth round"). Under load that is a
+ * write every ~100 ms; flush_ms still bounds what a crash loses.
  */
 export const DEFAULT_LOG_OPTIONS: GenerationLogOptions = { flushMs: 1000, batchSize: 1000, maxBuffered: 50_000 };
 

@@ -37,11 +37,11 @@ export interface WriterReply {
 }
 
 /**
- * Its heap: a young generation of 8 MiB, not 2. A batch arrives as one structured clone (a
- * 1000-row batch is ~1 MiB of strings and arrays) and is garbage once written; in 2 MiB it outlived
- * the scavenges it was cut into and was copied, promoted and marked. 1000-record batches cost
- * 10.5–10.9 µs per record over all threads with 2 MiB, 8.4–8.9 with 8, 7.9 with 16 (for ~14 MiB
- * more RSS at most: not taken), bench/micro/genlog.ts.
+ * Its heap: a young generation of 8 MiB. With v2's row-per-record batches (~1 MiB of strings and
+ * arrays per 1000 records, one structured clone) 2 MiB cost 10.5–10.9 µs per record over all
+ * threads against 8.4–8.9 with 8. A v3 batch is one ~85-KB string, and 2 against 8 no longer
+ * differs (1.96 against 1.67–2.01 µs per record; peak RSS in a 20,000-record burst 90.2 against
+ * 90.8 MiB; bench/micro/genlog.ts): left at 8.
  */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 48, stackSizeMb: 1 };
 const CLOSE_TIMEOUT_MS = 5_000;
