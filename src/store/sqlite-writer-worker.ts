@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { runBatch } from './sqlite-batch.js';
+import { enableWal } from './sqlite-wal.js';
 import type { WriterData, WriterReply, WriterRequest } from './sqlite-writer.js';
 
 const opts = workerData as WriterData;
@@ -15,10 +16,9 @@ let db: Database.Database | undefined;
 const statements = new Map<string, Database.Statement<unknown[], unknown>>();
 
 function open(): Database.Database {
-  const d = new Database(opts.path);
-  d.pragma('journal_mode = WAL');
+  const d = new Database(opts.path, { timeout: opts.busyTimeoutMs });
+  enableWal(d, opts.busyTimeoutMs);
   d.pragma('synchronous = NORMAL');
-  d.pragma(`busy_timeout = ${opts.busyTimeoutMs}`);
   d.pragma(`cache_size = -${opts.cacheKiB}`);
   return d;
 }

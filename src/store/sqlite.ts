@@ -16,6 +16,7 @@ import Database from 'better-sqlite3';
 import type { Db, Row, SqlValue, StorageConfig } from './db.js';
 import { bindRow, runBatch } from './sqlite-batch.js';
 import { SqliteWriter, type WriterRow } from './sqlite-writer.js';
+import { enableWal, isBusy } from './sqlite-wal.js';
 
 /** How long a statement waits (asynchronously) for a lock held by another connection. */
 export const BUSY_TIMEOUT_MS = 5_000;
@@ -166,8 +167,6 @@ export class SqliteDb implements Db {
   }
 }
 
-const isBusy = (e: unknown) => typeof (e as { code?: unknown }).code === 'string' && (e as { code: string }).code.startsWith('SQLITE_BUSY');
-
 export interface SqliteOptions {
   /** writeBatch on a writer thread (default true); false runs it on the calling thread (one worker thread's ~9 MiB less RSS). */
   writerThread?: boolean;
@@ -184,11 +183,11 @@ export function openSqliteStorage(s: StorageConfig): SqliteDb {
 export function openSqlite(path: string, opts: SqliteOptions = {}): SqliteDb {
   const memory = path === ':memory:';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  const handle = new Database(memory ? ':memory:' : resolve(path));
-  if (!memory) handle.pragma('journal_mode = WAL');
+  // timeout 0: no sleeping in SQLite's busy handler, here or later (the WAL switch retries itself)
+  const handle = new Database(memory ? ':memory:' : resolve(path), { timeout: 0 });
+  if (!memory) enableWal(handle, BUSY_TIMEOUT_MS);
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
-  // from here on a lock held elsewhere is waited for asynchronously (retryBusy), never by sleeping in SQLite
-  handle.pragma('busy_timeout = 0');
+  // a lock held elsewhere is waited for asynchronously (retryBusy), never by sleeping in SQLite
   return new SqliteDb(handle, memory || opts.writerThread === false ? undefined : resolve(path));
 }
