@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -9,6 +10,7 @@ import Database from 'better-sqlite3';
 import { enableWal } from './sqlite-wal.js';
 import { openSqlite } from './sqlite.js';
 
+const require = createRequire(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), 'sy-wal-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -31,8 +33,6 @@ function holdExclusive(path: string, ms: number): Promise<Worker> {
     w.once('error', reject);
   });
 }
-
-const require = (await import('node:module')).createRequire(import.meta.url);
 
 test('enableWal waits out a lock held elsewhere instead of failing with SQLITE_BUSY', async () => {
   const path = join(dir, 'held.db');
