@@ -3,9 +3,10 @@
  * better-sqlite3 is synchronous, so each call runs at once; an async transaction holds a lock
  * that makes other callers wait until it commits, so their statements never land inside it.
  *
- * The main thread never sleeps on another connection's lock (the writer thread's, another
- * `serve --workers` process's, the CLI's): the connection's busy timeout is 0 and a statement
- * refused with SQLITE_BUSY is retried after an async pause, for up to BUSY_TIMEOUT_MS.
+ * Once open, the main thread never sleeps on another connection's lock (the writer thread's,
+ * another `serve --workers` process's, the CLI's): the connection's busy timeout is 0 and a
+ * statement refused with SQLITE_BUSY is retried after an async pause, for up to BUSY_TIMEOUT_MS.
+ * Only opening may block, at start-up: the switch to WAL mode retries synchronously (sqlite-wal.ts).
  * `writeBatch` (bulk inserts such as the generation log's) runs on a writer thread with its own
  * connection (src/store/sqlite-writer.ts); a `:memory:` database has no file to share, so there
  * it runs here.
@@ -168,7 +169,7 @@ export class SqliteDb implements Db {
 }
 
 export interface SqliteOptions {
-  /** writeBatch on a writer thread (default true); false runs it on the calling thread (one worker thread's ~9 MiB less RSS). */
+  /** writeBatch on a writer thread (default true); false runs it on the calling thread (one worker thread's ~8 MiB less RSS). */
   writerThread?: boolean;
 }
 
@@ -183,11 +184,11 @@ export function openSqliteStorage(s: StorageConfig): SqliteDb {
 export function openSqlite(path: string, opts: SqliteOptions = {}): SqliteDb {
   const memory = path === ':memory:';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
-  // timeout 0: no sleeping in SQLite's busy handler, here or later (the WAL switch retries itself)
+  // busy timeout 0: a lock held elsewhere is waited for asynchronously (retryBusy), never by
+  // sleeping in SQLite's busy handler; the WAL switch retries itself
   const handle = new Database(memory ? ':memory:' : resolve(path), { timeout: 0 });
   if (!memory) enableWal(handle, BUSY_TIMEOUT_MS);
   handle.pragma('synchronous = NORMAL');
   handle.pragma('foreign_keys = ON');
-  // a lock held elsewhere is waited for asynchronously (retryBusy), never by sleeping in SQLite
   return new SqliteDb(handle, memory || opts.writerThread === false ? undefined : resolve(path));
 }
