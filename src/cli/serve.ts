@@ -10,9 +10,10 @@ import { loadConfig } from '../config/load.js';
 import { buildExtensions } from '../features.js';
 import { createGateway } from '../server/app.js';
 import { recordAllProviders } from '../providers/replay/record.js';
-import { withServeFlags } from './node-flags.js';
+import { applyRuntimeFlags, withServeFlags } from './node-flags.js';
 
 export async function serve(argv: string[]): Promise<number | void> {
+  applyRuntimeFlags();
   const { values } = parseArgs({
     args: argv,
     options: {
