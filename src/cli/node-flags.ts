@@ -22,8 +22,8 @@
  * then every scavenge keeps alive whatever young objects it points at, which are then copied and
  * promoted in turn. With pretenuring the gateway promoted ~1.5 KB per request to old space,
  * without it ~0.13 KB (the bare proxy 0.12 either way), and its scavenges took 5.3–5.5 µs per JSON
- * request against 2.6–3.7 (BENCHMARKS.md, "The fourteenth round"). A server loses nothing by it:
- * its long-lived objects are promoted by the scavenger after two scavenges instead.
+ * request against 2.6–3.7 (BENCHMARKS.md, "The fourteenth round"). What it gives up is small for a
+ * server: its long-lived objects (caches, connections) are promoted after two scavenges instead.
  *
  * Not in the list: `--max-semi-space-size=64` (MiB; Node 20's default is 16). A young generation
  * of up to 3 × 64 MiB lets most requests in flight die before a scavenge copies them: loaded
