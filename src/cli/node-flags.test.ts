@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { applyRuntimeFlags, RUNTIME_FLAGS, SERVE_NODE_FLAGS, withServeFlags } from './node-flags.js';
@@ -34,8 +35,7 @@ test("withServeFlags keeps an operator's own setting of a flag, on the command l
   assert.deepEqual(withServeFlags(['--max-semi-space-size=64'], ''), ['--max-semi-space-size=64', ...SERVE_NODE_FLAGS], "another flag is not this one, and the operator's flags stay");
 });
 
-test('node accepts every gateway flag', async () => {
-  const { execFileSync } = await import('node:child_process');
+test('node accepts every gateway flag', () => {
   const out = execFileSync(process.execPath, [...SERVE_NODE_FLAGS, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))'], { encoding: 'utf8' });
   assert.deepEqual(JSON.parse(out), [...SERVE_NODE_FLAGS, '-e', 'process.stdout.write(JSON.stringify(process.execArgv))']);
 });
@@ -69,8 +69,7 @@ for (let r = 0; r < 20; r++) {
 process.stdout.write(String(old));
 `;
 
-test('applyRuntimeFlags turns allocation-site pretenuring off in a process started without the flag', async () => {
-  const { execFileSync } = await import('node:child_process');
+test('applyRuntimeFlags turns allocation-site pretenuring off in a process started without the flag', () => {
   const probe = (setup: string) =>
     Number(execFileSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', `${setup}\n${PROBE}`], { encoding: 'utf8', cwd: new URL('../..', import.meta.url) }));
   // the probe sees pretenuring on this V8 (else the check below would prove nothing)
