@@ -103,6 +103,15 @@ export function skipJsonValue(text: string, i: number): number {
 }
 
 /**
+ * `s.startsWith(sub, at)`, at a steady cost: V8's startsWith compares a character at a time and,
+ * at call sites it does not inline, costs ~3 ns a character (~300 ns for a 100-character chunk
+ * envelope); a slice and a string comparison cost ~35 ns whatever the call site.
+ */
+export function textAt(s: string, sub: string, at: number): boolean {
+  return s.slice(at, at + sub.length) === sub;
+}
+
+/**
  * A copy of `s` that shares no memory with the string it was sliced from: for a cache that keeps
  * a member's text longer than the request (V8 keeps a slice's whole parent string alive).
  */

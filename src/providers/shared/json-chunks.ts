@@ -28,7 +28,7 @@
  * caller must be done with it, and keep no part of it, before then. Templates are only learned
  * from chunks without any of the `retained` members (those a caller may keep).
  */
-import { COLON, COMMA, detachedCopy, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, skipJsonString, skipJsonValue } from '../../schema/raw-json.js';
+import { COLON, COMMA, detachedCopy, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, skipJsonString, skipJsonValue, textAt } from '../../schema/raw-json.js';
 
 /** A path to a value: member names and array indexes. */
 export type LeafPath = readonly (string | number)[];
@@ -69,7 +69,7 @@ interface Template {
 function fits(t: Template, data: string, offset: number): boolean {
   const b = offset + t.before.length;
   const end = data.length - t.after.length;
-  return end > b && data.charCodeAt(b) === QUOTE && data.endsWith(t.after) && data.startsWith(t.before, offset) && skipJsonString(data, b) === end;
+  return end > b && data.charCodeAt(b) === QUOTE && data.endsWith(t.after) && textAt(data, t.before, offset) && skipJsonString(data, b) === end;
 }
 
 /** The shared templates of one kind of stream. */
@@ -132,7 +132,7 @@ export class JsonChunks {
       return value;
     }
     const offset = env.length;
-    const enveloped = offset === 0 || data.startsWith(env);
+    const enveloped = offset === 0 || textAt(data, env, 0);
     if (enveloped) {
       let t = this.candidate;
       if (t !== undefined && fits(t, data, offset)) {
