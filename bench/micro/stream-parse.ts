@@ -1,8 +1,10 @@
 /**
  * Micro-benchmark of the OpenAI stream parser alone (SSE bytes → canonical events), on streams of
  * different lengths: the bench's 8-chunk tool call (bench/workload.ts), a 200-delta text answer,
- * and a tool call whose arguments come in 100 deltas (escaped JSON). CPU µs per stream, min and
- * median of interleaved rounds (this kind of machine drifts; the min is the steadier figure).
+ * and a tool call whose arguments come in 100 deltas (escaped JSON); the first two also padded as
+ * api.openai.com pads its chunks (`"obfuscation":"…"`, different in every chunk). CPU µs per
+ * stream, min and median of interleaved rounds (this kind of machine drifts; the min is the
+ * steadier figure).
  * Long streams are where shared/json-chunks.ts's templates pay: all but the first chunks of a
  * stream are instances of one template.
  *
@@ -52,9 +54,17 @@ function argsStream(n: number): string {
   return `${s}${frame('{}', '"tool_calls"')}data: [DONE]\n\n`;
 }
 
+/** As api.openai.com writes its chunks by default: each one padded with a random `obfuscation` member. */
+function padded(sse: string): string {
+  let n = 0;
+  return sse.replace(/}\n\n/g, () => `,"obfuscation":"${'Zk9lRK2aBv0wmdEAC'.slice(0, 1 + (n++ % 16))}"}\n\n`);
+}
+
 const STREAMS: Record<string, { bytes: Buffer; iters: number }> = {
   'tool call, 8 chunks (workload)': { bytes: Buffer.from(OPENAI_SSE), iters: 4000 },
+  'tool call, 8 chunks, padded': { bytes: Buffer.from(padded(OPENAI_SSE)), iters: 4000 },
   'text, 200 deltas': { bytes: Buffer.from(textStream(200)), iters: 200 },
+  'text, 200 deltas, padded': { bytes: Buffer.from(padded(textStream(200))), iters: 200 },
   'tool call, 100 argument deltas': { bytes: Buffer.from(argsStream(100)), iters: 300 },
 };
 

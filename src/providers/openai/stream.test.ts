@@ -54,3 +54,41 @@ describe('OpenAI stream parser quirks (OpenAI-compatible servers)', () => {
     assert.deepEqual(ev.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 3, completionTokens: 4, cachedTokens: 1 } });
   });
 });
+
+describe('OpenAI stream parser: chunks as OpenAI writes them', () => {
+  // the envelope of api.openai.com's chunks, `usage: null` (include_usage) and the padding it adds to every chunk by default
+  const real = (id: string, choice: unknown, pad: string | undefined, usage: unknown = null) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1769092764, model: 'gpt-4o-mini-2024-07-18', service_tier: 'default', system_fingerprint: 'fp_29330a9688', choices: choice === undefined ? [] : [choice], usage, ...(pad === undefined ? {} : { obfuscation: pad }) })}\n\n`;
+  const stream = (id: string, words: string[], padded: boolean) => [
+    real(id, { index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }, padded ? 'Zk' : undefined),
+    ...words.map((w, n) => real(id, { index: 0, delta: { content: w }, logprobs: null, finish_reason: null }, padded ? 'lRK2aBv'.slice(0, 1 + (n % 7)) : undefined)),
+    real(id, { index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }, padded ? 'q' : undefined),
+    real(id, undefined, padded ? 'abc' : undefined, { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length }),
+    'data: [DONE]\n\n',
+  ];
+  const words = ['Hello', ',', ' "World"', ' \\o/', '\n✓', ' 😀', '!'];
+
+  test('with and without the obfuscation padding, every stream reads the same events', () => {
+    const plain = parse(stream('chatcmpl-a', words, false));
+    assert.deepEqual(plain.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text), words);
+    for (let n = 0; n < 3; n++) assert.deepEqual(parse(stream(`chatcmpl-p${n}`, words, true)), plain.map((e) => (e.type === 'meta' ? { ...e, upstreamId: `chatcmpl-p${n}` } : e)));
+  });
+
+  test('streams read chunk by chunk in turn (their chunks share templates) keep their own events', () => {
+    const a: StreamEvent[] = [];
+    const b: StreamEvent[] = [];
+    const pa = createOpenAIStreamParser(ctx, (e) => a.push(e));
+    const pb = createOpenAIStreamParser(ctx, (e) => b.push(e));
+    const fa = stream('chatcmpl-a', words, true);
+    const fb = stream('chatcmpl-b', words.map((w) => w.toUpperCase()), false);
+    for (let i = 0; i < fa.length; i++) {
+      pa.push(new TextEncoder().encode(fa[i]!));
+      pb.push(new TextEncoder().encode(fb[i]!));
+    }
+    pa.end();
+    pb.end();
+    assert.deepEqual(a.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text), words);
+    assert.deepEqual(b.filter((e) => e.type === 'text').map((e) => e.type === 'text' && e.text), words.map((w) => w.toUpperCase()));
+    assert.deepEqual(a.find((e) => e.type === 'usage'), { type: 'usage', usage: { promptTokens: 5, completionTokens: words.length } });
+  });
+});

@@ -32,6 +32,8 @@ const TEMPLATES = new ChunkTemplates({
     ['choices', 0, 'delta', 'reasoning_content'],
   ],
   retained: [['error'], ['usage'], ['choices', 0, 'delta', 'reasoning_details']],
+  // OpenAI's padding, different in every chunk (on unless stream_options.include_obfuscation is false)
+  ignoredTail: ',"obfuscation":',
 });
 
 /**

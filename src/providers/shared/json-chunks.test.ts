@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChunkTemplates, JsonChunks, PLAIN_CHUNKS, spanAt, type ChunkShape } from './json-chunks.js';
+import { ChunkTemplates, JsonChunks, spanAt, type ChunkShape } from './json-chunks.js';
 
 const SHAPE: ChunkShape = {
   fixedKeys: ['choices', 'usage', 'error'],
@@ -16,10 +16,12 @@ const content = (t: string, env = ENV) => `${env}"choices":[{"index":0,"delta":{
 const args = (a: string) => `${ENV}"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(a)}}}]},"finish_reason":null}]}`;
 
 /** What parse must give for each fixed key, and whether it must throw, compared with JSON.parse. */
-/** The streams below start learning at once (plainChunks 0); the default wait has its own test. */
-function checkStream(datas: string[], templates = new ChunkTemplates(SHAPE), plainChunks = 0): { hits: number } {
+/** The shape of OpenAI's chunks, with its padding member ignored. */
+const PADDED: ChunkShape = { ...SHAPE, ignoredTail: ',"obfuscation":' };
+
+function checkStream(datas: string[], templates = new ChunkTemplates(SHAPE)): { hits: number } {
   const shape = templates.shape;
-  const chunks = new JsonChunks(templates, plainChunks);
+  const chunks = new JsonChunks(templates);
   let hits = 0;
   datas.forEach((data, n) => {
     let want: unknown;
@@ -104,7 +106,7 @@ describe('JsonChunks', () => {
   test('chunks with a retained member are not learned as templates', () => {
     const withDetails = (t: string) => `${ENV}"choices":[{"index":0,"delta":{"content":${JSON.stringify(t)},"reasoning_details":[{"type":"reasoning.text","text":"r"}]}}]}`;
     const templates = new ChunkTemplates(SHAPE);
-    const chunks = new JsonChunks(templates, 0);
+    const chunks = new JsonChunks(templates);
     const got = ['a', 'b', 'c', 'd'].map((t) => chunks.parse(withDetails(t)) as any);
     assert.equal(templates.list.length, 0);
     assert.deepEqual(got.map((g) => g.choices[0].delta.content), ['a', 'b', 'c', 'd'], 'no object changed by a later chunk');
@@ -123,13 +125,11 @@ describe('JsonChunks', () => {
     assert.equal((templates.list[0]!.value as Record<string, unknown>).id, undefined, 'a shared template holds no envelope (no stream id)');
   });
 
-  test('by default a stream\'s first chunks are parsed plainly, even when a template fits', () => {
+  test('a stream\'s first chunk is parsed whole (its envelope); a shared template fits from its second', () => {
     const templates = new ChunkTemplates(SHAPE);
     checkStream(['a', 'b', 'c'].map((t) => content(t)), templates);
     assert.equal(templates.list.length, 1);
-    const texts = Array.from({ length: PLAIN_CHUNKS + 4 }, (_, i) => `t${i}`);
-    // after the plain ones: one parsed whole for the envelope, then every chunk through the template
-    assert.equal(checkStream(texts.map((t) => content(t)), templates, PLAIN_CHUNKS).hits, 3);
+    assert.equal(checkStream(['t0', 't1', 't2', 't3'].map((t) => content(t)), templates).hits, 3);
   });
 
   test('a shared template never hides members of another stream\'s opening', () => {
@@ -155,12 +155,44 @@ describe('JsonChunks', () => {
     assert.equal(templates.list.length, 0);
   });
 
+  test('an ignored tail (OpenAI\'s obfuscation padding): chunks with it fit the templates as though it were not there', () => {
+    const templates = new ChunkTemplates(PADDED);
+    const padded = (t: string, pad: string) => content(t).replace(/}$/, `,"obfuscation":${pad}}`);
+    const pads = ['"x"', '"Zk9"', '"lRK2aBv"', '"0wmdEAC"', '"q"', '"abcdefgh"'];
+    assert.equal(checkStream(pads.map((p, n) => padded(`t${n}`, p)), templates).hits, 4, 'learned at the second chunk, shared at the third');
+    assert.equal(templates.list.length, 1);
+    const value = templates.list[0]!.value as Record<string, unknown>;
+    assert.equal(value.obfuscation, undefined, 'the template holds no padding');
+    // a stream with the padding and one without share the template
+    assert.equal(checkStream(['a', 'b', 'c'].map((t) => content(t)), templates).hits, 2);
+    assert.equal(checkStream(['a', 'b', 'c'].map((t, n) => padded(t, pads[n]!)), templates).hits, 2);
+    // padding that is not one plain literal: parsed whole (an escape, an empty pad), or fails as JSON.parse fails
+    checkStream(
+      [
+        padded('a', '"x"'),
+        padded('b', '"a\\"b"'),
+        padded('c', '"esc\\u0041"'),
+        padded('d', '""'),
+        padded('e', '"raw\u0001"'),
+        padded('f', '"open'),
+        padded('g', '5'),
+        padded('h', 'null'),
+        padded('i', '"x","obfuscation":"y"'),
+        `${padded('j', '"x"')} `,
+        content('k').replace(/}$/, ',"obfuscation" : "x"}'),
+        content('l').replace(/}]}$/, '}],"obfuscation":"x"}]}'),
+        padded('m', '"ok"'),
+      ],
+      templates,
+    );
+  });
+
   test('generated streams: random envelopes, spacing, duplicate keys, escapes, garbage', () => {
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     const pieces = ['a', '"', '\\', '\n', '✓', '😀', '{"k":1}', ' ', '\\u0041', ''];
     let hits = 0;
-    const templates = new ChunkTemplates(SHAPE);
+    const templates = new ChunkTemplates(PADDED);
     for (let s = 0; s < 200; s++) {
       const env = rand(4) === 0 ? '{ "id" : "c", "model":"m" ,' : rand(3) === 0 ? '{"choices":[],' : ENV;
       const datas: string[] = [];
@@ -173,6 +205,7 @@ describe('JsonChunks', () => {
         else if (mutate === 1) d = d.replace('"delta":{', '"delta":{"content":"dup",'); // a key twice
         else if (mutate === 2) d = d.replace(':null', ': null ');
         else if (mutate === 3) d = `${d.slice(0, -1)},"choices":[]}`;
+        else if (mutate < 7) d = `${d.slice(0, -1)},"obfuscation":"${pieces[rand(pieces.length)]}${'x'.repeat(rand(3))}"}`; // padding, not always plain
         datas.push(d);
       }
       hits += checkStream(datas, templates).hits;

@@ -1,34 +1,39 @@
 /**
  * JSON.parse for the chunks of one stream, cheaper where streams repeat themselves. Parsing the
- * upstream's chunks is the largest single cost of re-framing a stream (~2 µs of JSON.parse per
- * 200-byte OpenAI chunk on a quiet core, twice that under load), and a run of deltas
+ * upstream's chunks is the largest single cost of re-framing a stream (~1 µs of JSON.parse per
+ * 230-byte OpenAI chunk on a quiet core, twice that under load), and a run of deltas
  * (`…"delta":{"content":"<text>"},"logprobs":null,"finish_reason":null}]}`) differs from chunk
  * to chunk in one string literal only:
  *
- * A stream's first PLAIN_CHUNKS chunks are parsed plainly; then:
- *
- * - **The envelope**, learned from the next chunk: the members before the first of the
- *   `fixedKeys` (`{"id":"chatcmpl-…","object":"chat.completion.chunk","created":…,"model":"…",`),
+ * - **The envelope**, learned from a stream's first chunk (parsed whole): the members before the
+ *   first of the `fixedKeys` (`{"id":"chatcmpl-…","object":"chat.completion.chunk","created":…,"model":"…",`),
  *   the same in every chunk of the stream. Checked on every later chunk; the rest of the text
- *   holds everything the caller reads but the id (read from the first chunks, parsed whole).
+ *   holds everything the caller reads but the id (read from the first chunk).
  * - **Templates**: the text after the envelope, before and after one string literal at one of
  *   the `leaves` paths. A chunk that is its stream's envelope + `before` + one string literal +
  *   `after` is the template's value with that leaf replaced: only the literal is parsed, and the
- *   template's own parsed object is returned with the leaf set (~0.45 µs instead of ~1.9).
+ *   template's own parsed object is returned with the leaf set (~0.25 µs instead of ~1).
  *   Templates hold nothing of their stream (no envelope, so no id), so they are shared by all
  *   streams of a kind (`ChunkTemplates`, one per parser module) and learned once per process:
  *   when two chunks in a row hold a string at the same leaf, the second becomes the stream's
  *   candidate, shared once it matched a later chunk (a candidate that never matches, as with a
  *   member that changes every chunk, costs its stream a few learns and nobody else anything).
+ * - **The ignored tail**: a last top-level string member that changes every chunk and that the
+ *   caller never reads (`ignoredTail`: OpenAI's `"obfuscation":"…"`, random padding it adds to
+ *   every chunk by default since 2025-08). A chunk ending with one is matched as the chunk
+ *   without it, so the padding does not defeat the templates.
  *
  * Exact: a chunk that is not an instance is parsed whole, and an instance is the same JSON text as
- * the learned one but for the literal (an invalid chunk fails as JSON.parse fails, SyntaxError). A
- * key given twice reads as JSON.parse reads it, the last one. The price: the object `parse`
- * returns may be a template's, which the next call of any stream of that kind changes, so the
- * caller must be done with it, and keep no part of it, before then. Templates are only learned
- * from chunks without any of the `retained` members (those a caller may keep).
+ * the learned one but for the literal (and an ignored tail that is one plain string literal), so
+ * an invalid chunk fails as JSON.parse fails, SyntaxError. A key given twice reads as JSON.parse
+ * reads it, the last one. The price: the object `parse` returns may be a template's, which the
+ * next call of any stream of that kind changes, so the caller must be done with it, and keep no
+ * part of it, before then. Templates are only learned from chunks without any of the `retained`
+ * members (those a caller may keep). The comparisons are slices (`textAt`), not startsWith, which
+ * costs V8 ~3 ns a character where it is not inlined: with it a template hit cost ~0.7 µs, and the
+ * templates did not pay on a short stream.
  */
-import { COLON, COMMA, detachedCopy, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, skipJsonString, skipJsonValue, textAt } from '../../schema/raw-json.js';
+import { CLOSE_BRACE, COLON, COMMA, detachedCopy, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipJsonSpace, skipJsonString, skipJsonValue, textAt } from '../../schema/raw-json.js';
 
 /** A path to a value: member names and array indexes. */
 export type LeafPath = readonly (string | number)[];
@@ -40,24 +45,23 @@ export interface ChunkShape {
   leaves: readonly LeafPath[];
   /** Members a caller may keep past the chunk: a chunk with one (not null) is never a template. */
   retained: readonly LeafPath[];
+  /** The start of an ignored last member, through its colon: `,"obfuscation":` (never a fixed key). */
+  ignoredTail?: string;
 }
 
 /** Shared templates kept per kind of stream, most recently used first. */
 const TEMPLATES_KEPT = 8;
 /** Candidates one stream may learn. */
 const LEARNS_PER_STREAM = 3;
-/**
- * Chunks of a stream parsed plainly before any of this: a short answer (a tool call is ~8
- * chunks) pays more for the checks than the templates save it; a long one hardly notices.
- */
-export const PLAIN_CHUNKS = 16;
-
 /** What makes a string literal's text differ from its value (an escape), or invalid (a raw control character). */
 const ESCAPE_OR_CONTROL = /[\\\u0000-\u001f]/;
+/** What an ignored tail's value may not hold: a quote, an escape, a control character. */
+const NOT_PLAIN = /["\\\u0000-\u001f]/;
 
-/** The text after the envelope around one string literal, and the value of that text (`{` + it). */
+/** The text after the envelope around one string literal, and the value of that text (`{` + it + `}`). */
 interface Template {
   before: string;
+  /** From the literal's end to the chunk's closing brace (not included). */
   after: string;
   leaf: number;
   value: Record<string, unknown>;
@@ -65,11 +69,14 @@ interface Template {
   key: string | number;
 }
 
-/** Does `data`, from `offset` (past its envelope), consist of the template's texts around one string literal? */
-function fits(t: Template, data: string, offset: number): boolean {
+/**
+ * Does `data`, from `offset` (past its envelope) to `close` (its closing brace, or its ignored
+ * tail), consist of the template's texts around one string literal?
+ */
+function fits(t: Template, data: string, offset: number, close: number): boolean {
   const b = offset + t.before.length;
-  const end = data.length - t.after.length;
-  return end > b && data.charCodeAt(b) === QUOTE && data.endsWith(t.after) && textAt(data, t.before, offset) && skipJsonString(data, b) === end;
+  const end = close - t.after.length;
+  return end > b && data.charCodeAt(b) === QUOTE && textAt(data, t.after, end) && textAt(data, t.before, offset) && skipJsonString(data, b) === end;
 }
 
 /** The shared templates of one kind of stream. */
@@ -78,11 +85,11 @@ export class ChunkTemplates {
   constructor(readonly shape: ChunkShape) {}
 
   /** The template `data` is an instance of (moved to the front), if any. */
-  match(data: string, offset: number): Template | undefined {
+  match(data: string, offset: number, close: number): Template | undefined {
     const list = this.list;
     for (let i = 0; i < list.length; i++) {
       const t = list[i]!;
-      if (!fits(t, data, offset)) continue;
+      if (!fits(t, data, offset, close)) continue;
       if (i > 0) {
         list.splice(i, 1);
         list.unshift(t);
@@ -106,24 +113,14 @@ export class JsonChunks {
   private lastLeaf = -1;
   private candidate: Template | undefined;
   private learns = LEARNS_PER_STREAM;
-  private plain: number;
 
-  constructor(
-    private readonly templates: ChunkTemplates,
-    plainChunks = PLAIN_CHUNKS,
-  ) {
-    this.plain = plainChunks;
-  }
+  constructor(private readonly templates: ChunkTemplates) {}
 
   /**
    * The value of the chunk's JSON text (throws JSON.parse's SyntaxError for an invalid one),
    * possibly a shared template's: the caller's only until its next call on any stream of the kind.
    */
   parse(data: string): unknown {
-    if (this.plain > 0) {
-      this.plain--;
-      return JSON.parse(data);
-    }
     const env = this.envelope;
     if (env === undefined) {
       const value: unknown = JSON.parse(data);
@@ -132,15 +129,15 @@ export class JsonChunks {
       return value;
     }
     const offset = env.length;
-    const enveloped = offset === 0 || textAt(data, env, 0);
-    if (enveloped) {
+    const close = offset === 0 || textAt(data, env, 0) ? this.closeOf(data) : -1;
+    if (close !== -1) {
       let t = this.candidate;
-      if (t !== undefined && fits(t, data, offset)) {
+      if (t !== undefined && fits(t, data, offset, close)) {
         this.candidate = undefined;
         this.templates.add(t); // it matched: worth sharing
-      } else t = this.templates.match(data, offset);
+      } else t = this.templates.match(data, offset, close);
       if (t !== undefined) {
-        const literal = data.slice(offset + t.before.length, data.length - t.after.length);
+        const literal = data.slice(offset + t.before.length, close - t.after.length);
         // no escape and no control character: the text between the quotes is the value
         t.holder[t.key] = ESCAPE_OR_CONTROL.test(literal) ? JSON.parse(literal) : literal.slice(1, -1);
         this.lastLeaf = t.leaf;
@@ -149,9 +146,25 @@ export class JsonChunks {
     }
     const value: unknown = JSON.parse(data);
     const leaf = this.leafOf(value);
-    if (enveloped && leaf !== -1 && leaf === this.lastLeaf && this.learns > 0) this.learn(data, offset, value, leaf);
+    if (close !== -1 && leaf !== -1 && leaf === this.lastLeaf && this.learns > 0) this.learn(data, offset, close, value, leaf);
     this.lastLeaf = leaf;
     return value;
+  }
+
+  /**
+   * Where the chunk's text would close if it had no ignored tail: the index of its last character
+   * (a closing brace), or of the tail's comma when it ends with the tail and a plain string
+   * literal; -1 when it does not end with a brace (no template fits it).
+   */
+  private closeOf(data: string): number {
+    const last = data.length - 1;
+    if (data.charCodeAt(last) !== CLOSE_BRACE) return -1;
+    const tail = this.templates.shape.ignoredTail;
+    if (tail === undefined || data.charCodeAt(last - 1) !== QUOTE) return last;
+    const k = data.lastIndexOf(tail, last);
+    const v = k + tail.length;
+    if (k === -1 || v >= last - 1 || data.charCodeAt(v) !== QUOTE || NOT_PLAIN.test(data.slice(v + 1, last - 1))) return last;
+    return k;
   }
 
   /** The first of the shape's leaves that holds a string in `value`, or -1. */
@@ -164,21 +177,21 @@ export class JsonChunks {
     return -1;
   }
 
-  /** Makes `data` the stream's candidate template, when nothing retained is present. */
-  private learn(data: string, offset: number, value: unknown, leaf: number): void {
+  /** Makes `data` (up to `close`) the stream's candidate template, when nothing retained is present. */
+  private learn(data: string, offset: number, close: number, value: unknown, leaf: number): void {
     const shape = this.templates.shape;
     for (const p of shape.retained) if (valueAt(value, p, p.length) != null) return;
     const path = shape.leaves[leaf]!;
     // the path's first key is a fixed one, never in the envelope: its last occurrence is past it
     const span = spanAt(data, path);
-    if (span === undefined || span[0] < offset) return;
+    if (span === undefined || span[0] < offset || span[1] > close) return;
     this.learns--;
-    // the template's value has no envelope members: it is shared by streams with other envelopes
-    const own = (offset === 0 ? JSON.parse(data) : JSON.parse(`{${data.slice(offset)}`)) as Record<string, unknown>;
+    // the template's value has no envelope members (it is shared by streams with other envelopes), nor the ignored tail
+    const own = JSON.parse(offset === 0 ? `${data.slice(0, close)}}` : `{${data.slice(offset, close)}}`) as Record<string, unknown>;
     this.candidate = {
       // copies: a slice would keep the whole upstream read it came from alive as long as the template
       before: detachedCopy(data.slice(offset, span[0])),
-      after: detachedCopy(data.slice(span[1])),
+      after: detachedCopy(data.slice(span[1], close)),
       leaf,
       value: own,
       holder: valueAt(own, path, path.length - 1) as Record<string | number, unknown>,
