@@ -10,6 +10,8 @@
  * with exactly those members, and the value is parsed by JSON.parse itself.
  */
 
+import { textAt } from '../../schema/raw-json.js';
+
 interface DeltaKind {
   /** `,"delta":{"type":"text_delta","text":` */
   head: string;
@@ -38,8 +40,8 @@ const MAX_DIGITS = 9;
 
 /** The event JSON.parse(data) would give, for the common compact events; undefined for anything else. */
 export function quickEvent(data: string): Record<string, unknown> | undefined {
-  if (data.startsWith(DELTA)) return blockDelta(data);
-  if (data.startsWith(BLOCK_STOP)) {
+  if (textAt(data, DELTA, 0)) return blockDelta(data);
+  if (textAt(data, BLOCK_STOP, 0)) {
     const end = indexEnd(data, BLOCK_STOP.length);
     if (end === -1 || end !== data.length - 1 || data.charCodeAt(end) !== CLOSE_BRACE) return undefined;
     return { type: 'content_block_stop', index: indexValue(data, BLOCK_STOP.length, end) };
@@ -57,7 +59,7 @@ function blockDelta(data: string): Record<string, unknown> | undefined {
   // the value: a string literal, then `}}` closing delta and event
   if (data.charCodeAt(n - 1) !== CLOSE_BRACE || data.charCodeAt(n - 2) !== CLOSE_BRACE || data.charCodeAt(n - 3) !== QUOTE) return undefined;
   for (const kind of DELTA_KINDS) {
-    if (!data.startsWith(kind.head, end)) continue;
+    if (!textAt(data, kind.head, end)) continue;
     const at = end + kind.head.length;
     if (data.charCodeAt(at) !== QUOTE || at >= n - 3) return undefined;
     let value: unknown;
