@@ -179,6 +179,38 @@ describe('ResponseSink', { timeout: 5000 }, () => {
     assert.equal(comments.at(-1), frame('a'), 'no comment after the first frame');
   });
 
+  test('keep-alive comments of concurrent streams: none before a period has passed, each stream its own, one timer stopped once nobody waits', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    let n = 0;
+    next = async (res) => {
+      const k = n++;
+      // stream 0 gets its first data before its period is over, stream 1 after ~6 periods, stream 2 never sends any
+      const sink = new ResponseSink(res, `gen-${k}`, k === 0 ? 400 : 25);
+      await new Promise((x) => setTimeout(x, k === 0 ? 150 : 160)); // stream 0: past its clock's first ticks (every 100 ms), short of its period
+      if (k !== 2) sink.write(frame(String(k)));
+      sink.stopComments();
+      sink.end();
+    };
+    const texts = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const res = await open();
+        const got = collect(res);
+        await new Promise((r) => res.once('close', r));
+        return got.text;
+      }),
+    );
+    await handled;
+    const comments = texts.map((t) => t.split(': SWITCHYARD PROCESSING\n\n').length - 1);
+    assert.equal(comments[0], 0, 'no comment before its period');
+    assert.equal(texts[0], frame('0'));
+    for (const k of [1, 2]) assert.ok(comments[k]! >= 1 && comments[k]! <= 160 / 25, `stream ${k}: ${comments[k]} comments`);
+    assert.ok(texts[1]!.endsWith(frame('1')), 'the frame after the comments');
+    // the clocks tick every period / 4 and stop at a tick that finds nobody waiting
+    await new Promise((x) => setTimeout(x, 250));
+    assert.equal(timers(), before, 'no timer left behind');
+  });
+
   test('a client that disconnects: buffered frames and later writes are dropped without an error', async () => {
     let done!: () => void;
     const finished = new Promise<void>((r) => (done = r));
