@@ -12,12 +12,19 @@ export const PARAMETER_FIELDS = [
   'include_reasoning', 'web_search_options', 'verbosity',
 ] as const;
 
-/** The parameters a request uses that an endpoint lacks. */
+const IS_PARAMETER = new Map<string, number>(PARAMETER_FIELDS.map((k, i) => [k, i]));
+const byListOrder = (a: string, b: string) => IS_PARAMETER.get(a)! - IS_PARAMETER.get(b)!;
+
+/**
+ * The parameters a request uses that an endpoint lacks, in PARAMETER_FIELDS order. Walks the
+ * body's own keys (a handful), not the 25 parameter names: a lookup per name with a key that
+ * changes every time is a slow keyed load, ~0.4 µs a request for the list.
+ */
 export function unsupportedParameters(req: CanonicalRequest, supported: readonly string[]): string[] {
   const body = req.body as Record<string, unknown>;
   const out: string[] = [];
-  for (const k of PARAMETER_FIELDS) {
-    if (body[k] == null) continue;
+  for (const k in body) {
+    if (!IS_PARAMETER.has(k) || body[k] == null) continue;
     if (k === 'tools' && req.tools === undefined) continue; // an empty list is no tools
     if (supported.includes(k)) continue;
     if (k === 'max_completion_tokens' && supported.includes('max_tokens')) continue;
@@ -26,6 +33,7 @@ export function unsupportedParameters(req: CanonicalRequest, supported: readonly
     if ((k === 'reasoning_effort' || k === 'include_reasoning') && supported.includes('reasoning')) continue;
     out.push(k);
   }
+  if (out.length > 1) out.sort(byListOrder);
   return out;
 }
 
