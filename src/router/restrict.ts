@@ -12,8 +12,8 @@ export const PARAMETER_FIELDS = [
   'include_reasoning', 'web_search_options', 'verbosity',
 ] as const;
 
-const IS_PARAMETER = new Map<string, number>(PARAMETER_FIELDS.map((k, i) => [k, i]));
-const byListOrder = (a: string, b: string) => IS_PARAMETER.get(a)! - IS_PARAMETER.get(b)!;
+const PARAMETER_INDEX = new Map<string, number>(PARAMETER_FIELDS.map((k, i) => [k, i]));
+const byListOrder = (a: string, b: string) => PARAMETER_INDEX.get(a)! - PARAMETER_INDEX.get(b)!;
 
 /**
  * The parameters a request uses that an endpoint lacks, in PARAMETER_FIELDS order. Walks the
@@ -24,7 +24,7 @@ export function unsupportedParameters(req: CanonicalRequest, supported: readonly
   const body = req.body as Record<string, unknown>;
   const out: string[] = [];
   for (const k in body) {
-    if (!IS_PARAMETER.has(k) || body[k] == null) continue;
+    if (!PARAMETER_INDEX.has(k) || body[k] == null) continue;
     if (k === 'tools' && req.tools === undefined) continue; // an empty list is no tools
     if (supported.includes(k)) continue;
     if (k === 'max_completion_tokens' && supported.includes('max_tokens')) continue;
